@@ -1,0 +1,179 @@
+/**
+ * One lab's terminal pane: an xterm.js terminal with its toolbar (badge, zoom, widen, collapse, full
+ * screen). One pane per lab for the whole deck; the layout moves its element into whichever slide shows
+ * that lab, so the terminal and its scrollback survive slide changes.
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import { TERMINAL_FONT, TERMINAL_THEME } from './terminal-theme.ts';
+
+export type PaneState = 'connecting' | 'live' | 'reconnecting' | 'replay' | 'offline' | 'viewer';
+
+const BADGE_TEXT: Record<PaneState, string> = {
+  connecting: 'connexion…',
+  live: 'en direct',
+  reconnecting: 'reconnexion…',
+  replay: 'rejeu',
+  offline: 'hors ligne',
+  viewer: 'lecture seule',
+};
+
+const FONT_SIZES = [12, 14, 16, 18, 20, 24, 28] as const;
+const DEFAULT_FONT_INDEX = 2;
+/** Two Escapes this close together give the keyboard back to the slides. */
+const DOUBLE_ESCAPE_MS = 600;
+
+export interface LabPaneOptions {
+  readonly lab: string;
+  readonly title: string;
+  /** Called with what the person types (and xterm's replies); the connection decides if it is sent. */
+  readonly onInput: (data: string) => void;
+  readonly onResize: (cols: number, rows: number) => void;
+}
+
+export class LabPane {
+  readonly element: HTMLElement;
+  readonly terminal: Terminal;
+  private readonly fit = new FitAddon();
+  private readonly badge: HTMLElement;
+  private readonly message: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly cleanups: (() => void)[] = [];
+  private fontIndex = DEFAULT_FONT_INDEX;
+  private lastEscape = 0;
+  private resizeObserver: ResizeObserver | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: LabPaneOptions) {
+    this.element = el('section', 'lab-pane');
+    this.element.dataset['lab'] = options.lab;
+    const header = el('header', 'lab-pane-header');
+    const title = el('span', 'lab-pane-title');
+    title.textContent = options.title;
+    this.badge = el('span', 'lab-pane-badge');
+    const tools = el('span', 'lab-pane-tools');
+    tools.append(
+      this.button('A−', 'Réduire la police', () => this.zoom(-1)),
+      this.button('A+', 'Agrandir la police', () => this.zoom(1)),
+      this.button('⇔', 'Élargir le terminal', () => this.toggleClass('wide')),
+      this.button('▭', 'Replier le terminal', () => this.toggleClass('collapsed')),
+      this.button('⛶', 'Plein écran', () => this.toggleClass('fullscreen')),
+    );
+    header.append(title, this.badge, tools);
+    this.message = el('div', 'lab-pane-message');
+    this.message.hidden = true;
+    this.body = el('div', 'lab-pane-body');
+    this.element.append(header, this.message, this.body);
+
+    this.terminal = new Terminal({
+      fontFamily: TERMINAL_FONT,
+      fontSize: FONT_SIZES[this.fontIndex],
+      theme: TERMINAL_THEME,
+      cursorBlink: true,
+      scrollback: 5000,
+      allowProposedApi: false,
+      convertEol: false,
+    });
+    this.terminal.loadAddon(this.fit);
+    const data = this.terminal.onData((d) => this.options.onInput(d));
+    const resize = this.terminal.onResize(({ cols, rows }) => this.options.onResize(cols, rows));
+    this.cleanups.push(() => data.dispose(), () => resize.dispose());
+    this.isolateKeyboard();
+    this.setState('connecting');
+  }
+
+  /** Opens the terminal the first time the pane is in the document (xterm measures fonts on open). */
+  mount(slot: HTMLElement): void {
+    if (this.element.parentElement !== slot) slot.append(this.element);
+    if (!this.terminal.element) {
+      this.terminal.open(this.body);
+      this.resizeObserver = new ResizeObserver(() => this.refit());
+      this.resizeObserver.observe(this.body);
+      this.cleanups.push(() => this.resizeObserver?.disconnect());
+    }
+    this.refit();
+  }
+
+  setState(state: PaneState): void {
+    this.badge.textContent = BADGE_TEXT[state];
+    this.badge.dataset['state'] = state;
+    this.element.dataset['state'] = state;
+  }
+
+  /** A readable message over the terminal (never HTML: it may quote server text). */
+  showMessage(text: string | undefined): void {
+    this.message.textContent = text ?? '';
+    this.message.hidden = text === undefined;
+  }
+
+  focus(): void {
+    this.terminal.focus();
+  }
+
+  refit(): void {
+    if (!this.terminal.element || this.body.clientWidth === 0) return;
+    this.fit.fit();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.terminal.dispose();
+    this.element.remove();
+  }
+
+  private zoom(step: number): void {
+    this.fontIndex = Math.min(FONT_SIZES.length - 1, Math.max(0, this.fontIndex + step));
+    this.terminal.options.fontSize = FONT_SIZES[this.fontIndex];
+    this.refit();
+  }
+
+  private toggleClass(name: string): void {
+    this.element.classList.toggle(name);
+    requestAnimationFrame(() => this.refit());
+  }
+
+  private button(label: string, title: string, action: () => void): HTMLButtonElement {
+    const button = el('button', 'lab-pane-button');
+    button.type = 'button';
+    button.textContent = label;
+    button.title = title;
+    button.setAttribute('aria-label', title);
+    button.addEventListener('click', (event) => {
+      event.stopPropagation();
+      action();
+    });
+    return button;
+  }
+
+  /**
+   * remark listens for keys on window: keys typed in the terminal must stop at the pane, or `p` opens the
+   * presenter view and space changes slide. xterm handles them first, on its own textarea.
+   */
+  private isolateKeyboard(): void {
+    const stop = (event: KeyboardEvent): void => {
+      if (!this.terminal.element?.contains(event.target as Node)) return;
+      event.stopPropagation();
+      if (event.type === 'keydown' && event.key === 'Escape') {
+        const now = performance.now();
+        if (now - this.lastEscape < DOUBLE_ESCAPE_MS) {
+          this.terminal.blur();
+          this.lastEscape = 0;
+        } else {
+          this.lastEscape = now;
+        }
+      }
+    };
+    for (const type of ['keydown', 'keypress', 'keyup'] as const) {
+      this.element.addEventListener(type, stop);
+      this.cleanups.push(() => this.element.removeEventListener(type, stop));
+    }
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  element.className = className;
+  return element;
+}

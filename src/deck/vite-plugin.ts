@@ -1,0 +1,117 @@
+/**
+ * `virtual:deck`: the slides assembled from slides/ as one module, checked at build, hot-updated in dev.
+ * Like Slidev's loader, a change to one chapter re-parses the deck and sends only a `deck:update` with the
+ * changed slide indices; the browser reloads remark in place and stays on its slide.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
+import { DECK_UPDATE_EVENT, type DeckModule, type DeckUpdate } from '../protocol/deck-update.ts';
+import { checkDeck, localReferences, type DeckProblem } from './check.ts';
+import { loadDeck, type LoadedDeck } from './load.ts';
+import { changedSlides } from './parse.ts';
+
+const VIRTUAL_ID = 'virtual:deck';
+// The \0 prefix keeps other plugins from treating the virtual id as a file (Vite's convention).
+const RESOLVED_ID = `\0${VIRTUAL_ID}`;
+
+export interface DeckPluginOptions {
+  /** Project root; slides/ and img/ are under it. */
+  readonly root: string;
+}
+
+export function deckPlugin(options: DeckPluginOptions): Plugin {
+  const slidesDir = join(options.root, 'slides');
+  let config: ResolvedConfig | undefined;
+  let current: LoadedDeck | undefined;
+
+  const load = (): LoadedDeck => {
+    current = loadDeck(slidesDir);
+    return current;
+  };
+  const problemsOf = (loaded: LoadedDeck): DeckProblem[] =>
+    checkDeck(loaded.deck, (path) => existsSync(join(options.root, path)));
+
+  return {
+    name: 'deck:slides',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    resolveId(id) {
+      return id === VIRTUAL_ID ? RESOLVED_ID : undefined;
+    },
+    load(id) {
+      if (id !== RESOLVED_ID) return undefined;
+      const loaded = load();
+      const problems = problemsOf(loaded);
+      if (problems.length > 0) {
+        const text = problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n');
+        if (config?.command === 'build') this.error(`the slides have ${problems.length} problem(s):\n${text}`);
+        config?.logger.warn(`[deck] ${text}`);
+      }
+      return `export default ${JSON.stringify(toModule(loaded))};`;
+    },
+    configureServer(server) {
+      server.watcher.add(slidesDir);
+      server.watcher.on('change', (file) => onSlideFileChange(server, file));
+    },
+    generateBundle() {
+      const loaded = current ?? load();
+      for (const path of filesToShip(options.root, loaded)) {
+        this.emitFile({ type: 'asset', fileName: path, source: readFileSync(join(options.root, path)) });
+      }
+    },
+  };
+
+  function onSlideFileChange(server: ViteDevServer, file: string): void {
+    if (!file.startsWith(slidesDir + sep)) return;
+    const before = current;
+    let after: LoadedDeck;
+    try {
+      after = load();
+    } catch (error) {
+      server.config.logger.error(`[deck] ${(error as Error).message}`);
+      return;
+    }
+    const module = server.moduleGraph.getModuleById(RESOLVED_ID);
+    if (module) server.moduleGraph.invalidateModule(module);
+    for (const p of problemsOf(after)) server.config.logger.warn(`[deck] ${p.file}:${p.line}: ${p.message}`);
+    if (!before || file.endsWith('deck.json')) {
+      server.ws.send({ type: 'full-reload' });
+      return;
+    }
+    const changed = changedSlides(before.deck, after.deck);
+    if (changed.length === 0) return;
+    const update: DeckUpdate = { ...toModule(after), changed };
+    server.ws.send(DECK_UPDATE_EVENT, update);
+  }
+}
+
+function toModule({ manifest, deck }: LoadedDeck): DeckModule {
+  return {
+    title: manifest.title,
+    source: deck.source,
+    slides: deck.slides.map((slide) => {
+      const { name, lab } = slide.properties;
+      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab } : {}) };
+    }),
+  };
+}
+
+/** Everything the built deck links to outside the bundle: all figures, plus files the slides link to. */
+function filesToShip(root: string, { deck }: LoadedDeck): Set<string> {
+  const files = new Set<string>();
+  const imgDir = join(root, 'img');
+  if (existsSync(imgDir)) {
+    for (const name of readdirSync(imgDir)) {
+      if (/\.(svg|png|jpe?g|webp|gif)$/i.test(name) && statSync(join(imgDir, name)).isFile()) files.add(`img/${name}`);
+    }
+  }
+  for (const slide of deck.slides) {
+    for (const { target } of localReferences(slide)) {
+      const path = relative(root, join(root, decodeURI(target.split('#')[0] ?? '')));
+      if (!path.startsWith('..') && existsSync(join(root, path))) files.add(path.split(sep).join('/'));
+    }
+  }
+  return files;
+}

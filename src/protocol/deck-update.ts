@@ -1,0 +1,27 @@
+/**
+ * What the deck plugin tells the browser about the slides: the virtual module's shape and the hot update
+ * sent when a slide file changes. Shared by src/deck (sender) and src/client (receiver).
+ */
+
+export interface DeckSlideInfo {
+  /** remark `name:` property, if any. */
+  readonly name?: string;
+  /** Lab a demo slide runs in (`lab:` property), if any. */
+  readonly lab?: string;
+  readonly steps: number;
+}
+
+export interface DeckModule {
+  readonly title: string;
+  /** The markdown remark renders. */
+  readonly source: string;
+  readonly slides: readonly DeckSlideInfo[];
+}
+
+/** Custom HMR event name; the payload is a DeckUpdate. */
+export const DECK_UPDATE_EVENT = 'deck:update';
+
+export interface DeckUpdate extends DeckModule {
+  /** Indices of slides whose text changed, so the pane knows what to redraw. */
+  readonly changed: readonly number[];
+}

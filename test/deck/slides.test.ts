@@ -1,0 +1,64 @@
+/** The real course in slides/: complete, consistent, and the same slides as the 2016 original. */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkDeck } from '../../src/deck/check.ts';
+import { loadDeck } from '../../src/deck/load.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+const RemarkParser = require('remark-slide/src/remark/parser.js') as new () => {
+  parse(source: string, macros: unknown): { properties: Record<string, string> }[];
+};
+const macros: unknown = require('remark-slide/src/remark/macros.js');
+const remarkSlideCount = (source: string): number =>
+  new RemarkParser().parse(source, macros).filter((s) => s.properties['continued'] !== 'true').length;
+
+// The original sits beside the project in shared/ (CI clones it there too); the manifest records its count.
+const originalPath = join(root, '..', 'shared', 'course', 'cours-openstack-2016.md');
+const original = existsSync(originalPath) ? readFileSync(originalPath, 'utf8') : undefined;
+
+describe('the course slides', () => {
+  const { manifest, deck } = loadDeck(join(root, 'slides'));
+
+  it('have no broken template, name, link, image or file reference', () => {
+    const problems = checkDeck(deck, (path) => existsSync(join(root, path)));
+    expect(problems.map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual([]);
+  });
+
+  it('keep every slide of the course, as remark counts them', () => {
+    expect(deck.slides).toHaveLength(manifest.courseSlides);
+    expect(remarkSlideCount(deck.source)).toBe(manifest.courseSlides);
+  });
+
+  it.runIf(original !== undefined)('match the 2016 original slide for slide', () => {
+    const source = original ?? '';
+    expect(remarkSlideCount(source)).toBe(manifest.courseSlides);
+    const lines = (text: string, pattern: RegExp) => text.split('\n').filter((l) => pattern.test(l)).length;
+    expect(lines(deck.source, /^\*/)).toBe(lines(source, /^\*/));
+    expect(lines(deck.source, /^--$/)).toBe(lines(source, /^--$/));
+    expect((deck.source.match(/!\[[^\]]*\]\(img\//g) ?? []).length).toBe((source.match(/<img /g) ?? []).length);
+  });
+
+  it('have a slide for every chapter the agenda links to', () => {
+    const names = deck.slides.map((s) => s.properties['name']).filter(Boolean);
+    for (const chapter of ['agenda', 'cloud', 'virtualisation', 'openstack', 'keystone', 'glance', 'nova', 'cinder', 'neutron', 'telemetry', 'heat']) {
+      expect(names).toContain(chapter);
+    }
+  });
+
+  it('credit the author and the licence on the first slides', () => {
+    const opening = deck.slides.slice(0, 2).map((s) => s.content).join('\n');
+    expect(opening).toContain('Mathieu Rohon');
+    expect(opening).toContain('Orange Labs');
+    expect(opening).toMatch(/CC BY-SA 4\.0|Creative Commons BY-SA 4\.0/);
+  });
+
+  it('give every code block a language the highlighter knows', () => {
+    const fences = deck.source.split('\n').filter((l) => /^```/.test(l));
+    const openings = fences.filter((_, i) => i % 2 === 0);
+    expect(openings.length).toBeGreaterThan(0);
+    for (const fence of openings) expect(fence).toMatch(/^```(shell|bash|yaml|json|xml|ini)$/);
+  });
+});
