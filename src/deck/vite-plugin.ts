@@ -10,6 +10,7 @@ import { DECK_UPDATE_EVENT, type DeckModule, type DeckUpdate } from '../protocol
 import { checkDeck, localReferences, type DeckProblem } from './check.ts';
 import { loadDeck, type LoadedDeck } from './load.ts';
 import { changedSlides } from './parse.ts';
+import { figurePlaceholder } from './placeholder.ts';
 
 const VIRTUAL_ID = 'virtual:deck';
 // The \0 prefix keeps other plugins from treating the virtual id as a file (Vite's convention).
@@ -44,14 +45,23 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
       if (id !== RESOLVED_ID) return undefined;
       const loaded = load();
       const problems = problemsOf(loaded);
-      if (problems.length > 0) {
-        const text = problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n');
-        if (config?.command === 'build') this.error(`the slides have ${problems.length} problem(s):\n${text}`);
-        config?.logger.warn(`[deck] ${text}`);
+      const errors = problems.filter((p) => !p.missingFigure);
+      const text = (list: DeckProblem[]): string => list.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n');
+      if (errors.length > 0) {
+        if (config?.command === 'build') this.error(`the slides have ${errors.length} problem(s):\n${text(errors)}`);
+        config?.logger.warn(`[deck] ${text(errors)}`);
       }
+      const missing = problems.filter((p) => p.missingFigure);
+      if (missing.length > 0) config?.logger.warn(`[deck] figures not drawn yet, shown as placeholders:\n${text(missing)}`);
       return `export default ${JSON.stringify(toModule(loaded))};`;
     },
     configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const placeholder = current && placeholdersOf(current).get(decodeURI((req.url ?? '').split('?')[0] ?? '').slice(1));
+        if (!placeholder) return next();
+        res.setHeader('Content-Type', 'image/svg+xml');
+        res.end(placeholder);
+      });
       server.watcher.add(slidesDir);
       server.watcher.on('change', (file) => onSlideFileChange(server, file));
     },
@@ -60,8 +70,17 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
       for (const path of filesToShip(options.root, loaded)) {
         this.emitFile({ type: 'asset', fileName: path, source: readFileSync(join(options.root, path)) });
       }
+      for (const [path, svg] of placeholdersOf(loaded)) this.emitFile({ type: 'asset', fileName: path, source: svg });
     },
   };
+
+  function placeholdersOf(loaded: LoadedDeck): Map<string, string> {
+    const placeholders = new Map<string, string>();
+    for (const { missingFigure } of problemsOf(loaded)) {
+      if (missingFigure) placeholders.set(missingFigure.path, figurePlaceholder(missingFigure.alt));
+    }
+    return placeholders;
+  }
 
   function onSlideFileChange(server: ViteDevServer, file: string): void {
     if (!file.startsWith(slidesDir + sep)) return;

@@ -36,6 +36,11 @@ describe('checkDeck', () => {
     expect(problems.map((p) => [p.line, p.message])).toEqual([[1, 'img/absent.svg does not exist']]);
   });
 
+  it('marks a missing figure under img/ as one a placeholder can stand for, not a missing file', () => {
+    const problems = checkDeck(deckOf('.figure[![Schéma Nova](img/nova.svg)]\n\n[t](labs/heat/absent.yaml)'), exists([]));
+    expect(problems.map((p) => p.missingFigure)).toEqual([{ path: 'img/nova.svg', alt: 'Schéma Nova' }, undefined]);
+  });
+
   it('asks for a blank line before a figure, which markdown would otherwise fold into a list', () => {
     const problems = checkDeck(deckOf('- un point\n.figure.w400[![x](img/a.svg)]\n\n.figure[![y](img/a.svg)]'), exists(['img/a.svg']));
     expect(problems.map((p) => p.line)).toEqual([2]);

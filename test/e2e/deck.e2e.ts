@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 
-const dist = process.env['DECK_DIST'] ?? join(import.meta.dirname, '..', '..', 'dist');
+const dist = process.env['DECK_DIST'] || join(import.meta.dirname, '..', '..', 'dist');
 const SCREENSHOTS: Record<number, string> = { 1: 'titre', 4: 'agenda', 20: 'virtualisation', 38: 'qemu-img' };
 
 let server: StaticServer;
