@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { PtyConsole } from '../helpers/pty-console.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const out = join(root, 'labs', 'guest', 'out');
@@ -26,63 +27,6 @@ const skipReason =
 const BOOT_TIMEOUT = 60_000; // TCG: 2-4 s here, 20 s on a loaded machine
 const PROMPT = /root@apache:\/# /;
 
-/** A pty plus what it printed, with event-driven waits on that output. */
-class Console {
-  private output = '';
-  private readonly listeners = new Set<() => void>();
-  private seq = 0;
-  readonly exited: Promise<{ exitCode: number; signal?: number }>;
-  exitCode: number | undefined;
-
-  constructor(readonly proc: pty.IPty) {
-    proc.onData((data) => {
-      this.output += data;
-      for (const listener of [...this.listeners]) listener();
-    });
-    this.exited = new Promise((resolve) =>
-      proc.onExit((e) => {
-        this.exitCode = e.exitCode;
-        resolve(e);
-      }),
-    );
-  }
-
-  get text(): string {
-    return this.output;
-  }
-
-  /** Resolves with the first match of `re` in the output after offset `from`. */
-  waitFor(re: RegExp, timeoutMs: number, from = 0): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const m = this.output.slice(from).match(re);
-        if (!m) return;
-        this.listeners.delete(check);
-        clearTimeout(timer);
-        resolve(m);
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`no ${re} within ${timeoutMs} ms; the console ends with:\n${this.output.slice(-1500)}`));
-      }, timeoutMs);
-      this.listeners.add(check);
-      check();
-    });
-  }
-
-  /** Runs a shell command line in the guest and returns its output (without \r). */
-  async run(command: string, timeoutMs = 15_000): Promise<string> {
-    const n = ++this.seq;
-    const from = this.output.length;
-    // The echoed command line shows `$((n))`, only the output shows the marker itself. Serial output
-    // ends its lines with \r\r\n.
-    this.proc.write(`echo ==B$((${n}))==; ${command}; echo ==E$((${n}))==\r`);
-    const m = await this.waitFor(new RegExp(`==B${n}==\\r*\\n([\\s\\S]*?)==E${n}==`), timeoutMs, from);
-    await this.waitFor(PROMPT, timeoutMs, from + (m.index ?? 0));
-    return (m[1] ?? '').replace(/\r/g, '');
-  }
-}
-
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -96,7 +40,7 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 describe.skipIf(skipReason !== '')(`tiny guest booted by labs/qemu/boot${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let dir = '';
   let overlay = '';
-  let vm: Console | undefined;
+  let vm: PtyConsole | undefined;
   let baseSum = '';
   let started = 0;
 
@@ -109,7 +53,7 @@ describe.skipIf(skipReason !== '')(`tiny guest booted by labs/qemu/boot${skipRea
     baseSum = sha256(base);
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', overlay]);
     started = performance.now();
-    vm = new Console(
+    vm = new PtyConsole(
       pty.spawn(join(root, 'labs', 'qemu', 'boot'), [overlay], {
         name: 'xterm-256color',
         cols: 120,
@@ -117,6 +61,7 @@ describe.skipIf(skipReason !== '')(`tiny guest booted by labs/qemu/boot${skipRea
         cwd: dir,
         env: process.env,
       }),
+      PROMPT,
     );
   });
 

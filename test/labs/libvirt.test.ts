@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { PtyConsole } from '../helpers/pty-console.ts';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -28,49 +29,6 @@ const skipReason =
 const VIRSH = ['-c', 'qemu:///system'];
 const BOOT_TIMEOUT = 60_000;
 const PROMPT = /root@tiny:\/# /;
-
-/** A pty plus what it printed, with event-driven waits on that output. */
-class Console {
-  private output = '';
-  private readonly listeners = new Set<() => void>();
-  readonly exited: Promise<{ exitCode: number; signal?: number }>;
-  exitCode: number | undefined;
-
-  constructor(readonly proc: pty.IPty) {
-    proc.onData((data) => {
-      this.output += data;
-      for (const listener of [...this.listeners]) listener();
-    });
-    this.exited = new Promise((resolve) =>
-      proc.onExit((e) => {
-        this.exitCode = e.exitCode;
-        resolve(e);
-      }),
-    );
-  }
-
-  get text(): string {
-    return this.output;
-  }
-
-  waitFor(re: RegExp, timeoutMs: number, from = 0): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const m = this.output.slice(from).match(re);
-        if (!m) return;
-        this.listeners.delete(check);
-        clearTimeout(timer);
-        resolve(m);
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`no ${re} within ${timeoutMs} ms; the console ends with:\n${this.output.slice(-1500)}`));
-      }, timeoutMs);
-      this.listeners.add(check);
-      check();
-    });
-  }
-}
 
 /** Is `pid` still the process that had `starttime` (field 22 of /proc/PID/stat)? */
 const sameProcess = (pid: number, starttime: string) => {
@@ -133,8 +91,9 @@ describe.skipIf(skipReason !== '')(`libvirt lab: labs/libvirt/up and down${skipR
   });
 
   it('virsh console tiny shows the guest prompt after Enter', async () => {
-    const c = new Console(
+    const c = new PtyConsole(
       pty.spawn('virsh', [...VIRSH, 'console', 'tiny'], { name: 'xterm-256color', cols: 120, rows: 40, env: process.env }),
+      PROMPT,
     );
     try {
       await c.waitFor(/Escape character is \^\]/, 15_000);
