@@ -54,6 +54,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# Lab shells run as an unprivileged account when the lab server runs as root.
+if [ "$(id -u)" -eq 0 ]; then
+  bash labs/setup-user.sh
+fi
+
 # The virtualisation labs: qemu, libvirt, the tiny guest (labs/setup says what to run as root if not root).
 if [ "$(id -u)" -eq 0 ]; then
   bash labs/setup

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: the lab server against node-pty read in-process, measured in the same run (the
+ * machine is shared and noisy: read the ratios). Starts the server as its own process on 127.0.0.1,
+ * prints a table and writes it to test-results/bench.json. Bounded in time (about a minute here).
+ *
+ *   npx tsx bench/run.ts [--rounds 3] [--echo 1000] [--sessions 50] [--viewers 100]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
+import type { Target } from './client.ts';
+import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers } from './server-cases.ts';
+import { fixed, median, MiB, percentile } from './stats.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: positive integer expected`);
+  return value;
+}
+
+const ROUNDS = option('rounds', 3);
+const ECHO_SAMPLES = option('echo', 1000);
+const SESSIONS = option('sessions', 50);
+const VIEWERS = option('viewers', 100);
+
+/**
+ * Base64 text like the notes' measurements, in a directory the lab account can read. Not under /tmp:
+ * lab shells get a private /tmp from bwrap. Returns the file and the bytes a pty turns it into (ONLCR).
+ */
+function dataFile(dir: string, megabytes: number): { file: string; expected: number } {
+  const file = join(dir, `data-${megabytes}M.b64`);
+  execFileSync('bash', ['-c', `head -c ${Math.round((megabytes * 1_000_000 * 3) / 4)} /dev/urandom | base64 -w 76 > ${file}`]);
+  chmodSync(file, 0o644);
+  const size = statSync(file).size;
+  const lines = Number(execFileSync('wc', ['-l', file]).toString().split(' ')[0]);
+  return { file, expected: size + lines };
+}
+
+async function startServer(stateDir: string, distDir: string): Promise<{ target: Target; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(ROOT, 'src/server/main.ts'), '--port', '0', '--labs', join(ROOT, 'bench/labs'), '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const match = /Ouvrez : (\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error(`bench: the server did not start\n${output}`)));
+  });
+  const exchange = async (address: string): Promise<string> =>
+    ((await fetch(address, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const audience = /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '';
+  const origin = new URL(url).origin;
+  const target: Target = { port: Number(new URL(url).port), origin, presenterCookie: await exchange(url), audienceCookie: await exchange(audience) };
+  return {
+    target,
+    pid: child.pid ?? -1,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+function rssOf(pid: number): () => number {
+  return () => {
+    try {
+      return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      return 0;
+    }
+  };
+}
+
+/** Progress on stderr, so that the table on stdout stays clean. */
+function step(text: string): void {
+  process.stderr.write(`bench: ${text}\n`);
+}
+
+interface Row {
+  readonly measure: string;
+  readonly ceiling: string;
+  readonly server: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly ok: boolean | null;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const load = [loadavg()];
+  const work = join(ROOT, '.state', 'bench');
+  mkdirSync(work, { recursive: true, mode: 0o755 });
+  const scratch = mkdtempSync(join(work, 'run-'));
+  chmodSync(scratch, 0o755);
+  const dist = join(scratch, 'dist');
+  mkdirSync(dist);
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>bench</title>\n');
+  const big = dataFile(scratch, 50);
+  const small = dataFile(scratch, 5);
+  const server = await startServer(join(scratch, 'state'), dist);
+  const rss = rssOf(server.pid);
+  const rows: Row[] = [];
+  try {
+    const rssIdle = rss();
+    step('one stream');
+    // 1. One stream, interleaved rounds so that machine noise hits both sides alike.
+    const shell = await openThroughputShell(server.target);
+    const ceilings: number[] = [];
+    const ours: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      ceilings.push(await ceilingThroughput(big.file, big.expected));
+      ours.push(await serverThroughput(shell, big.file, big.expected));
+    }
+    shell.close();
+    const ratios = ours.map((value, i) => value / (ceilings[i] ?? Number.NaN));
+    rows.push({ measure: 'one stream, 50 MB, MB/s (median)', ceiling: fixed(median(ceilings)), server: fixed(median(ours)), ratio: fixed(median(ratios), 2), target: '>= 0.9 x', ok: median(ratios) >= 0.9 });
+
+    step('echo');
+    // 2. Keystroke echo while idle.
+    const echoCeiling = await ceilingEcho(ECHO_SAMPLES);
+    const echoServer = await serverEcho(server.target, ECHO_SAMPLES);
+    rows.push({ measure: 'echo p50, ms', ceiling: fixed(percentile(echoCeiling, 50), 3), server: fixed(percentile(echoServer, 50), 3), ratio: '', target: '', ok: null });
+    rows.push({ measure: 'echo p99, ms', ceiling: fixed(percentile(echoCeiling, 99), 3), server: fixed(percentile(echoServer, 99), 3), ratio: '', target: '<= 1.5 ms', ok: percentile(echoServer, 99) <= 1.5 });
+
+    step(`${SESSIONS} sessions`);
+    // 3. Many sessions streaming at once, and an interactive probe.
+    const fanCeiling = await ceilingFanout(small.file, small.expected, SESSIONS);
+    const fanServer = await serverFanout(server.target, small.file, small.expected, SESSIONS, rss);
+    rows.push({ measure: `${SESSIONS} sessions x 5 MB, aggregate MB/s`, ceiling: fixed(fanCeiling.aggregate), server: fixed(fanServer.aggregate), ratio: fixed(fanServer.aggregate / fanCeiling.aggregate, 2), target: '', ok: null });
+    rows.push({ measure: `${SESSIONS} sessions, slowest / fastest, ms`, ceiling: `${fixed(fanCeiling.slowestMs, 0)} / ${fixed(fanCeiling.fastestMs, 0)}`, server: `${fixed(fanServer.slowestMs, 0)} / ${fixed(fanServer.fastestMs, 0)}`, ratio: '', target: '', ok: null });
+    const probe = (values: readonly number[]): string => `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)} / ${fixed(Math.max(...values), 2)}`;
+    rows.push({ measure: 'probe echo p50 / p99 / max, ms', ceiling: probe(fanCeiling.probe), server: probe(fanServer.probe), ratio: '', target: 'max <= 10 ms', ok: Math.max(...fanServer.probe) <= 10 });
+
+    step(`${VIEWERS} viewers`);
+    // 4. One session, many viewers, one of them stalled.
+    const view = await serverViewers(server.target, small.file, small.expected, VIEWERS, rss);
+    rows.push({ measure: `${VIEWERS} viewers (1 stalled): writer MB/s`, ceiling: fixed((small.expected / 1e6) / (view.aloneMs / 1000)), server: fixed((small.expected / 1e6) / (view.writerMs / 1000)), ratio: fixed(view.aloneMs / view.writerMs, 2), target: '>= 0.8 x alone', ok: view.aloneMs / view.writerMs >= 0.8 });
+    rows.push({ measure: `${VIEWERS} viewers: last viewer done, ms; identical`, ceiling: '', server: `${fixed(view.lastViewerMs, 0)}; ${view.identical ? 'yes' : 'NO'}`, ratio: '', target: 'identical', ok: view.identical });
+    rows.push({ measure: 'stalled viewer: bytes it was sent', ceiling: '', server: `${fixed(view.stalledBytes / MiB, 2)} MiB of ${fixed(small.expected / MiB, 1)}`, ratio: '', target: 'bounded', ok: view.stalledBytes < 4 * MiB });
+
+    // 5. Server memory.
+    const mib = (bytes: number): string => fixed(bytes / MiB, 0);
+    rows.push({ measure: 'server RSS MiB: idle / 50 idle sessions / peak 50 streams', ceiling: '', server: `${mib(rssIdle)} / ${mib(fanServer.rssIdleSessions)} / ${mib(fanServer.rssPeak)}`, ratio: '', target: '', ok: null });
+    rows.push({ measure: 'server RSS MiB: before / peak, 100 viewers + stalled', ceiling: '', server: `${mib(view.rssBefore)} / ${mib(view.rssPeak)}`, ratio: '', target: 'bounded', ok: view.rssPeak - view.rssBefore < 200 * MiB });
+  } finally {
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  load.push(loadavg());
+
+  const widths = [58, 14, 22, 7, 16];
+  const line = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' ');
+  console.log(line(['measure', 'ceiling', 'lab server', 'ratio', 'target']));
+  for (const row of rows) console.log(line([row.measure, row.ceiling, row.server, row.ratio, row.ok === null ? row.target : `${row.target} ${row.ok ? '✓' : '✗'}`]));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\n${fixed(seconds, 0)} s; load average ${load.map((l) => l.map((v) => fixed(v, 2)).join(' ')).join(' -> ')}`);
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  writeFileSync(
+    join(ROOT, 'test-results', 'bench.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), seconds, loadavg: load, rounds: ROUNDS, echoSamples: ECHO_SAMPLES, sessions: SESSIONS, viewers: VIEWERS, rows }, null, 2)}\n`,
+  );
+}
+
+await main();

@@ -1,0 +1,158 @@
+/** The same measurements through the lab server: a real WebSocket on 127.0.0.1, real sessions. */
+import { BenchClient, type Target } from './client.ts';
+import { mbPerSecond, pause, until } from './stats.ts';
+
+const PROMPT = 'bench$ ';
+
+async function shell(target: Target, room: string): Promise<BenchClient> {
+  const client = await BenchClient.open(target);
+  await client.attach(room);
+  await until(() => client.sawRecently(PROMPT), `prompt in ${room}`);
+  return client;
+}
+
+/** MB/s of `cat file` typed into a shell, from the keystroke to the last byte. */
+export async function serverThroughput(client: BenchClient, file: string, expected: number): Promise<number> {
+  await until(() => client.sawRecently(PROMPT), 'prompt');
+  const start = performance.now();
+  const from = client.bytes;
+  client.input(`cat ${file}\r`);
+  await until(() => client.bytes - from >= expected, 'the whole file', 120_000);
+  const ms = performance.now() - start;
+  await until(() => client.sawRecently(PROMPT), 'prompt after cat');
+  return mbPerSecond(expected, ms);
+}
+
+export async function openThroughputShell(target: Target): Promise<BenchClient> {
+  return shell(target, 'throughput');
+}
+
+/** A session in raw mode echoing each key: returns one round-trip measurement function. */
+export async function serverEchoSession(target: Target, room: string): Promise<{ roundTrip: () => Promise<number>; client: BenchClient }> {
+  const client = await shell(target, room);
+  client.input('stty raw -echo; exec cat\r');
+  await pause(200);
+  let waiting: (() => void) | undefined;
+  client.onOutput = (payload) => {
+    if (payload.includes(0x78)) waiting?.();
+  };
+  const roundTrip = (): Promise<number> =>
+    new Promise((resolve) => {
+      const start = performance.now();
+      waiting = () => {
+        waiting = undefined;
+        resolve(performance.now() - start);
+      };
+      client.input('x');
+    });
+  for (let i = 0; i < 50; i++) await roundTrip();
+  return { roundTrip, client };
+}
+
+export async function serverEcho(target: Target, samples: number): Promise<number[]> {
+  const { roundTrip, client } = await serverEchoSession(target, 'echo');
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) times.push(await roundTrip());
+  client.close();
+  return times;
+}
+
+export interface ServerFanout {
+  readonly aggregate: number;
+  readonly slowestMs: number;
+  readonly fastestMs: number;
+  readonly probe: readonly number[];
+  readonly rssIdleSessions: number;
+  readonly rssPeak: number;
+}
+
+/** `sessions` sessions `cat` the file at once while a probe session echoes a key every 20 ms. */
+export async function serverFanout(target: Target, file: string, expected: number, sessions: number, rss: () => number): Promise<ServerFanout> {
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < sessions; i++) clients.push(await shell(target, `fan-${i}`));
+  const { roundTrip, client: probeClient } = await serverEchoSession(target, 'probe');
+  await pause(300);
+  const rssIdleSessions = rss();
+  let rssPeak = rssIdleSessions;
+  const doneAt: number[] = [];
+  const start = performance.now();
+  for (const client of clients) {
+    const from = client.bytes;
+    let finished = false;
+    client.onOutput = () => {
+      if (!finished && client.bytes - from >= expected) {
+        finished = true;
+        doneAt.push(performance.now() - start);
+      }
+    };
+    client.input(`cat ${file}\r`);
+  }
+  const probe: number[] = [];
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  while (doneAt.length < sessions) {
+    probe.push(await roundTrip());
+    rssPeak = Math.max(rssPeak, rss());
+    await pause(20);
+  }
+  loop.disable();
+  process.stderr.write(`bench client loop delay p50 ${loop.percentile(50) / 1e6} p99 ${loop.percentile(99) / 1e6} max ${loop.max / 1e6} ms\n`);
+  for (const client of [...clients, probeClient]) client.close();
+  const slowest = Math.max(...doneAt);
+  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe, rssIdleSessions, rssPeak };
+}
+
+export interface ServerViewers {
+  readonly aloneMs: number;
+  readonly writerMs: number;
+  readonly lastViewerMs: number;
+  readonly identical: boolean;
+  readonly stalledBytes: number;
+  readonly rssBefore: number;
+  readonly rssPeak: number;
+}
+
+/** One writer, `viewers` audience pages (one of them stalled), `cat` of the file. */
+export async function serverViewers(target: Target, file: string, expected: number, viewers: number, rss: () => number): Promise<ServerViewers> {
+  const alone = await shell(target, 'alone');
+  const aloneStart = performance.now();
+  const aloneFrom = alone.bytes;
+  alone.input(`cat ${file}\r`);
+  await until(() => alone.bytes - aloneFrom >= expected, 'the writer alone');
+  const aloneMs = performance.now() - aloneStart;
+  alone.close();
+
+  const writer = await shell(target, 'viewers');
+  const audience: BenchClient[] = [];
+  for (let i = 0; i < viewers - 1; i++) {
+    const viewer = await BenchClient.open(target, { audience: true });
+    await viewer.attach('viewers');
+    audience.push(viewer);
+  }
+  const stalled = await BenchClient.open(target, { audience: true, ack: false });
+  await stalled.attach('viewers');
+  stalled.stall();
+  await pause(300);
+  for (const viewer of audience) viewer.startHash();
+  const rssBefore = rss();
+  let rssPeak = rssBefore;
+  const start = performance.now();
+  const from = audience.map((v) => v.bytes);
+  const writerFrom = writer.bytes;
+  writer.input(`cat ${file}; echo FIN-$((6 * 7))\r`);
+  let writerMs = 0;
+  while (audience.some((v, i) => v.bytes - (from[i] ?? 0) < expected) || !writer.sawRecently(PROMPT)) {
+    if (writerMs === 0 && writer.bytes - writerFrom >= expected) writerMs = performance.now() - start;
+    rssPeak = Math.max(rssPeak, rss());
+    await pause(10);
+  }
+  if (writerMs === 0) writerMs = performance.now() - start;
+  // Every viewer got the same bytes: wait until all have the final prompt too.
+  await until(() => audience.every((v) => v.sawRecently(PROMPT)), 'every viewer to finish', 60_000);
+  const lastViewerMs = performance.now() - start;
+  const digests = new Set(audience.map((v) => v.digest()));
+  const result = { aloneMs, writerMs, lastViewerMs, identical: digests.size === 1, stalledBytes: stalled.bytes, rssBefore, rssPeak };
+  for (const client of [writer, stalled, ...audience]) client.close();
+  return result;
+}

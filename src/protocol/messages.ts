@@ -1,0 +1,214 @@
+/**
+ * The lab WebSocket's wire contract: one WebSocket per page at path `/ws`, multiplexing several lab
+ * sessions by a `channel` number (0-255) the page chooses in `attach`.
+ *
+ * - Text frames carry one JSON object, a ClientMessage or a ServerMessage (unions on `type`).
+ * - Binary frames (server -> page only) carry raw pty output: see frame.ts.
+ * - Only validate.ts turns a frame into one of these types.
+ *
+ * Conversation:
+ *   page: hello {version}                     server: welcome {version, role, labs}  (or error + close)
+ *   page: attach {channel, lab, cols, rows}   server: attached, then snapshot, then live binary output
+ *   page: input / resize / run / reset        (writer only; a viewer's input is dropped server-side)
+ *   page: ack {channel, bytes}                after writing each ACK_SIZE bytes of output into xterm.js
+ *   page: detach {channel}                    server: detached {channel, reason: 'request'}
+ */
+import type { ErrorCode } from './errors.ts';
+
+/** What the page's cookie grants: the presenter may drive labs, the audience may only watch. */
+export type ClientRole = 'presenter' | 'audience';
+/** What a page is in one session: one writer at most, any number of viewers. */
+export type SessionRole = 'writer' | 'viewer';
+
+export interface LabInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly ready: boolean;
+  /** Why the lab is not ready, in French, with what to do ("qemu-img manquant : lancez npm run setup"). */
+  readonly reason?: string;
+  /** Ids accepted by `run` for this lab. */
+  readonly commands: readonly string[];
+}
+
+// ---------- page -> server ----------
+
+export interface HelloMessage {
+  readonly type: 'hello';
+  readonly version: number;
+}
+
+export interface AttachMessage {
+  readonly type: 'attach';
+  readonly channel: number;
+  readonly lab: string;
+  readonly cols: number;
+  readonly rows: number;
+  /** Sessions are per (room, lab); DEFAULT_ROOM when absent. */
+  readonly room?: string;
+  /**
+   * 'write' (default): a presenter takes the writer role (the previous writer, e.g. the page before a
+   * reload, becomes a viewer and gets `role`). 'view': watch only (remark's cloned projector window).
+   * The audience is always a viewer, whatever it asks.
+   */
+  readonly mode?: 'write' | 'view';
+}
+
+export interface InputMessage {
+  readonly type: 'input';
+  readonly channel: number;
+  /** What xterm.js's onData gave (UTF-8 text), or with `binary`, onBinary's string of chars 0-255. */
+  readonly data: string;
+  readonly binary?: boolean;
+}
+
+export interface ResizeMessage {
+  readonly type: 'resize';
+  readonly channel: number;
+  readonly cols: number;
+  readonly rows: number;
+}
+
+export interface AckMessage {
+  readonly type: 'ack';
+  readonly channel: number;
+  /** Payload bytes of binary frames written into the terminal since the previous ack. */
+  readonly bytes: number;
+}
+
+export interface RunMessage {
+  readonly type: 'run';
+  readonly channel: number;
+  /** A key of the lab's `commands`: the server types that text and Enter; the page never sends it. */
+  readonly commandId: string;
+}
+
+export interface DetachMessage {
+  readonly type: 'detach';
+  readonly channel: number;
+}
+
+export interface ResetMessage {
+  readonly type: 'reset';
+  readonly channel: number;
+}
+
+export type ClientMessage =
+  | HelloMessage
+  | AttachMessage
+  | InputMessage
+  | ResizeMessage
+  | AckMessage
+  | RunMessage
+  | DetachMessage
+  | ResetMessage;
+
+export type ClientMessageType = ClientMessage['type'];
+
+// ---------- server -> page ----------
+
+export interface WelcomeMessage {
+  readonly type: 'welcome';
+  readonly version: number;
+  readonly role: ClientRole;
+  readonly labs: readonly LabInfo[];
+}
+
+export interface AttachedMessage {
+  readonly type: 'attached';
+  readonly channel: number;
+  readonly lab: string;
+  readonly room: string;
+  readonly role: SessionRole;
+  /** The session's pty size; a viewer sizes its terminal to it. */
+  readonly cols: number;
+  readonly rows: number;
+}
+
+/**
+ * Reset the terminal, size it to cols x rows, then write `data` (xterm SerializeAddon output: the screen,
+ * its scrollback and modes, alternate screen included). Sent after `attached`, after a lagging viewer
+ * caught up, and after `reset` (then with an empty screen). Its bytes are not acked.
+ */
+export interface SnapshotMessage {
+  readonly type: 'snapshot';
+  readonly channel: number;
+  readonly data: string;
+  readonly cols: number;
+  readonly rows: number;
+}
+
+/** The writer resized the pty; in order with the output, so viewers resize at the right moment. */
+export interface ResizedMessage {
+  readonly type: 'resized';
+  readonly channel: number;
+  readonly cols: number;
+  readonly rows: number;
+}
+
+/** This page's role in the session changed (another presenter page took the writer role). */
+export interface RoleMessage {
+  readonly type: 'role';
+  readonly channel: number;
+  readonly role: SessionRole;
+}
+
+/**
+ * - running: the shell is live (after attach, after a restart);
+ * - lagging: this viewer fell behind; live output is suspended until it has acked, then a snapshot follows;
+ * - restarting: the writer asked for `reset`; a blank snapshot follows;
+ * - exited: the shell ended (an `exit` message came before); `reset` starts a new one.
+ */
+export type SessionState = 'running' | 'lagging' | 'restarting' | 'exited';
+
+export interface StatusMessage {
+  readonly type: 'status';
+  readonly channel: number;
+  readonly state: SessionState;
+}
+
+export interface ExitMessage {
+  readonly type: 'exit';
+  readonly channel: number;
+  readonly code: number;
+  /** Signal number that ended the shell, if one did. */
+  readonly signal: number | null;
+}
+
+/**
+ * request: answer to `detach`; slow: a viewer that stayed lagging too long; idle: the session had no
+ * input for too long; shutdown: the server is stopping; ended: the session was closed for another reason.
+ */
+export type DetachReason = 'request' | 'slow' | 'idle' | 'shutdown' | 'ended';
+
+export interface DetachedMessage {
+  readonly type: 'detached';
+  readonly channel: number;
+  readonly reason: DetachReason;
+}
+
+export interface ErrorMessage {
+  readonly type: 'error';
+  /** Present when the error concerns one channel. */
+  readonly channel?: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | AttachedMessage
+  | SnapshotMessage
+  | ResizedMessage
+  | RoleMessage
+  | StatusMessage
+  | ExitMessage
+  | DetachedMessage
+  | ErrorMessage;
+
+export type ServerMessageType = ServerMessage['type'];
+
+/** Text frame for a message (both directions). */
+export function encodeMessage(message: ClientMessage | ServerMessage): string {
+  return JSON.stringify(message);
+}

@@ -1,0 +1,92 @@
+/**
+ * Who may use the labs. Each start draws random secrets: a presenter token (printed in the start URL)
+ * and, with --audience, an audience token. A GET carrying a valid token gets an HttpOnly SameSite=Strict
+ * cookie holding a different secret, and a 303 to the same URL without the token, so no secret stays in
+ * the address bar, the history, a Referer or a WebSocket URL. The presenter cookie drives labs, the
+ * audience cookie only watches. Secrets are compared in constant time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRole } from '../protocol/messages.ts';
+
+export const PRESENTER_COOKIE = 'co_presenter';
+export const AUDIENCE_COOKIE = 'co_audience';
+
+function secret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Equal-length digests, so neither the content nor the length of a guess leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at <= 0) continue;
+    const name = part.slice(0, at).trim();
+    if (!cookies.has(name)) cookies.set(name, part.slice(at + 1).trim());
+  }
+  return cookies;
+}
+
+export class Auth {
+  readonly presenterToken = secret();
+  readonly audienceToken: string | undefined;
+  private readonly presenterCookie = secret();
+  private readonly audienceCookie = secret();
+
+  constructor(audience: boolean) {
+    this.audienceToken = audience ? secret() : undefined;
+  }
+
+  /** The role a request's cookies grant, if any (presenter wins when both are present). */
+  roleOf(request: IncomingMessage): ClientRole | undefined {
+    const cookies = parseCookies(request.headers.cookie);
+    const presenter = cookies.get(PRESENTER_COOKIE);
+    if (presenter !== undefined && sameSecret(presenter, this.presenterCookie)) return 'presenter';
+    const audience = cookies.get(AUDIENCE_COOKIE);
+    if (this.audienceToken !== undefined && audience !== undefined && sameSecret(audience, this.audienceCookie)) {
+      return 'audience';
+    }
+    return undefined;
+  }
+
+  /**
+   * Answers a GET that carries `token` or `audience` in its query: 303 + cookie when valid, 403 when not.
+   * Returns false (and does nothing) for any other request.
+   */
+  exchange(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const token = url.searchParams.get('token');
+    const audience = url.searchParams.get('audience');
+    if (token === null && audience === null) return false;
+    let cookie: string | undefined;
+    if (token !== null && sameSecret(token, this.presenterToken)) {
+      cookie = `${PRESENTER_COOKIE}=${this.presenterCookie}`;
+    } else if (token === null && audience !== null && this.audienceToken !== undefined && sameSecret(audience, this.audienceToken)) {
+      cookie = `${AUDIENCE_COOKIE}=${this.audienceCookie}`;
+    }
+    if (cookie === undefined) {
+      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('Jeton invalide : utilisez l’adresse affichée au démarrage du serveur de labs.\n');
+      return true;
+    }
+    url.searchParams.delete('token');
+    url.searchParams.delete('audience');
+    // Same origin, path only; collapse leading slashes so "//host" cannot become an off-site redirect.
+    const location = `${url.pathname.replace(/^\/+/, '/')}${url.search}`;
+    response.writeHead(303, {
+      Location: location,
+      'Set-Cookie': `${cookie}; HttpOnly; SameSite=Strict; Path=/`,
+      'Content-Type': 'text/plain; charset=utf-8',
+    });
+    response.end('Connecté.\n');
+    return true;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The WebSocket door at /ws. Every check happens on the HTTP upgrade request, before the WebSocket
+ * exists and long before any shell is spawned: exact Origin allow-list (403), a valid cookie (401), the
+ * client cap (503). Then a heartbeat drops connections whose peer went away without a goodbye.
+ */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { HEARTBEAT_MS, MAX_PAYLOAD_BYTES } from '../protocol/limits.ts';
+import type { Auth } from './auth.ts';
+import { Connection, type LabContext } from './connection.ts';
+import { Disposable, disposableInterval, toDisposable } from './lifecycle.ts';
+
+export const WS_PATH = '/ws';
+
+export interface GatewayOptions {
+  readonly auth: Auth;
+  readonly context: LabContext;
+  readonly maxClients: number;
+  /** Exact `scheme://host:port` strings; read on each upgrade (the port is known only after listen). */
+  readonly origins: () => ReadonlySet<string>;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  const body = `${text}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export class Gateway extends Disposable {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    // pty output is dense already; deflate cut ttyd's throughput to a third on two cores.
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  private readonly connections = new Set<Connection>();
+  private accepting = true;
+
+  constructor(private readonly options: GatewayOptions) {
+    super();
+    this.register(
+      disposableInterval(HEARTBEAT_MS, () => {
+        for (const connection of this.connections) if (!connection.beat()) connection.terminate();
+      }),
+    );
+    this.register(toDisposable(() => this.wss.close()));
+  }
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  /** Takes an upgrade for /ws (answering or refusing it); returns false for any other path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    let pathname: string;
+    try {
+      pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      return false;
+    }
+    if (pathname !== WS_PATH) return false;
+    socket.on('error', () => socket.destroy());
+    if (!this.accepting) return refuse(socket, 503, 'Le serveur de labs s’arrête.'), true;
+    const origin = request.headers.origin;
+    if (origin === undefined || !this.options.origins().has(origin)) {
+      return refuse(socket, 403, 'Origine refusée.'), true;
+    }
+    const role = this.options.auth.roleOf(request);
+    if (!role) return refuse(socket, 401, 'Non connecté : ouvrez l’adresse affichée au démarrage.'), true;
+    if (this.connections.size >= this.options.maxClients) return refuse(socket, 503, 'Trop de connexions.'), true;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      if (!this.accepting) return ws.close(1001, 'arrêt');
+      const connection = new Connection(ws, role, this.options.context, (closed) => this.connections.delete(closed));
+      this.connections.add(connection);
+    });
+    return true;
+  }
+
+  /** Refuses new upgrades and closes every connection (1001: going away). */
+  closeAll(): void {
+    this.accepting = false;
+    for (const connection of this.connections) connection.close(1001, 'arrêt du serveur');
+  }
+
+  /** Hard stop for what did not close politely. */
+  terminateAll(): void {
+    for (const connection of this.connections) connection.terminate();
+  }
+}

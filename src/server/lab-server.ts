@@ -1,0 +1,152 @@
+/**
+ * The lab server assembled: labs, sandbox, sessions, auth, the /ws gateway and the HTTP handler. Used by
+ * main.ts (standalone, `npm start`), by the Vite plugin (`npm run dev`, Vite's own HTTP server) and by
+ * the tests. Creating it spawns nothing; the first presenter attach does.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
+import type { LabInfo } from '../protocol/messages.ts';
+import { Auth } from './auth.ts';
+import type { ResolvedConfig } from './config.ts';
+import { labPath } from './env.ts';
+import { Gateway } from './gateway.ts';
+import { createApiHandler, createRequestHandler } from './http.ts';
+import { checkReadiness, loadLabs, readinessReason, type LabDefinition, type LoadedLabs } from './labs.ts';
+import { signalSession } from './processes.ts';
+import { resolveSandbox, type Sandbox } from './sandbox.ts';
+import { SessionRegistry } from './session-registry.ts';
+import { createStaticHandler } from './static-files.ts';
+
+export interface Listening {
+  readonly port: number;
+  /** Presenter URL, token included: print it, never log it anywhere else. */
+  readonly url: string;
+  readonly audienceUrl: string | undefined;
+  readonly origins: readonly string[];
+}
+
+export interface LabServer {
+  readonly config: ResolvedConfig;
+  readonly auth: Auth;
+  readonly labs: LoadedLabs;
+  readonly sandbox: Sandbox;
+  readonly registry: SessionRegistry;
+  readonly gateway: Gateway;
+  labInfos(): LabInfo[];
+  /** Standalone: an HTTP server on config.host:config.port serving the deck, the API and /ws. */
+  listen(): Promise<Listening>;
+  /** For another HTTP server (Vite): answers the token exchange and /api/status, else returns false. */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /** For another HTTP server: takes /ws upgrades, leaves the others alone (returns false). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The own origins of a server on `port` (loopback names, the bound address), plus configured ones. */
+  allowPort(port: number): void;
+  /** Start URLs for a server on `port`. */
+  urls(port: number): { readonly url: string; readonly audienceUrl: string | undefined };
+  /** Ends every session (their processes included), closes connections and the HTTP server. */
+  close(): Promise<void>;
+  /** Last resort on process exit: SIGKILL every lab process, synchronously. */
+  killNow(): void;
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function createLabServer(config: ResolvedConfig): Promise<LabServer> {
+  const labs = loadLabs(config.labsDir);
+  const sandbox = resolveSandbox(config);
+  const registry = new SessionRegistry(config, sandbox);
+  const auth = new Auth(config.audience);
+  const origins = new Set<string>(config.allowOrigins);
+  const readiness = (lab: LabDefinition) => checkReadiness(lab, labPath(lab, config.env));
+  const labInfos = (): LabInfo[] =>
+    [...labs.labs.values()].map((lab) => {
+      const reason = readinessReason(readiness(lab));
+      const info = { id: lab.id, title: lab.title, ready: reason === undefined, commands: Object.keys(lab.commands) };
+      return reason === undefined ? info : { ...info, reason };
+    });
+  const gateway = new Gateway({
+    auth,
+    maxClients: config.maxClients,
+    origins: () => origins,
+    context: { labs: labs.labs, registry, readiness, labInfos },
+  });
+  const api = createApiHandler(auth, labInfos);
+  let httpServer: Server | undefined;
+  let closing: Promise<void> | undefined;
+
+  const allowPort = (port: number): void => {
+    const hosts = ['127.0.0.1', 'localhost', '[::1]'];
+    if (WILDCARD.has(config.host)) {
+      for (const list of Object.values(networkInterfaces())) {
+        for (const address of list ?? []) if (address.family === 'IPv4') hosts.push(address.address);
+      }
+    } else {
+      hosts.push(hostForUrl(config.host));
+    }
+    for (const host of hosts) origins.add(`http://${host}:${port}`);
+  };
+  const urls = (port: number) => {
+    const host = WILDCARD.has(config.host) ? '127.0.0.1' : hostForUrl(config.host);
+    const base = `http://${host}:${port}/`;
+    return {
+      url: `${base}?token=${auth.presenterToken}`,
+      audienceUrl: auth.audienceToken === undefined ? undefined : `${base}?audience=${auth.audienceToken}`,
+    };
+  };
+
+  const server: LabServer = {
+    config,
+    auth,
+    labs,
+    sandbox,
+    registry,
+    gateway,
+    labInfos,
+    handleRequest: api,
+    handleUpgrade: (request, socket, head) => gateway.handleUpgrade(request, socket, head),
+    allowPort,
+    urls,
+    async listen() {
+      const handler = createRequestHandler(api, createStaticHandler(config.distDir));
+      const http = createServer(handler);
+      httpServer = http;
+      http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (!gateway.handleUpgrade(request, socket, head)) {
+          socket.on('error', () => socket.destroy());
+          socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        }
+      });
+      http.on('clientError', (_error, socket) => socket.destroy());
+      http.listen(config.port, config.host);
+      await Promise.race([once(http, 'listening'), once(http, 'error').then(([error]) => Promise.reject(error))]);
+      const { port } = http.address() as AddressInfo;
+      allowPort(port);
+      return { port, ...urls(port), origins: [...origins] };
+    },
+    close() {
+      closing ??= (async () => {
+        httpServer?.close();
+        // Pages learn why (detached: shutdown) before their socket closes; the shells are stopped meanwhile.
+        const ended = registry.shutdown('shutdown');
+        gateway.closeAll();
+        await ended;
+        gateway.terminateAll();
+        gateway.dispose();
+        httpServer?.closeAllConnections();
+      })();
+      return closing;
+    },
+    killNow() {
+      const sandboxed = sandbox.mode === 'bwrap';
+      for (const session of registry.list()) if (session.pid !== undefined) signalSession(session.pid, 'SIGKILL', { sandboxed });
+    },
+  };
+  return server;
+}

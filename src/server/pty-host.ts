@@ -1,0 +1,175 @@
+/**
+ * One lab shell in a pty (node-pty, raw Buffers: decoding to strings costs 10-15 % and the bytes go out
+ * as they came). Owns the process and its whole session: stop() is the staged shutdown (SIGHUP to every
+ * process of the session, SIGKILL after KILL_AFTER_MS), and resolves only when none is left.
+ */
+import { writeSync } from 'node:fs';
+import pty from 'node-pty';
+import { KILL_AFTER_MS } from '../protocol/limits.ts';
+import { Disposable, toDisposable } from './lifecycle.ts';
+import { labProcesses, signalSession } from './processes.ts';
+
+export interface PtyExit {
+  readonly code: number;
+  readonly signal: number | null;
+}
+
+export interface PtySpawn {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly cols: number;
+  readonly rows: number;
+  /** The leader is bwrap's monitor: spare it the SIGHUP, so its PID namespace ends cleanly with the shell. */
+  readonly sandboxed: boolean;
+}
+
+export interface PtyEvents {
+  readonly onData: (chunk: Buffer) => void;
+  readonly onExit: (exit: PtyExit) => void;
+}
+
+/** Retry interval for input the pty could not take at once. */
+const INPUT_RETRY_MS = 5;
+
+const delay = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+
+export class PtyHost extends Disposable {
+  readonly pid: number;
+  private readonly pty: pty.IPty;
+  private readonly exit: Promise<PtyExit>;
+  private exitInfo: PtyExit | undefined;
+  private readonly pauseReasons = new Set<string>();
+  private stopping: Promise<void> | undefined;
+  /** The pty master's file descriptor (node-pty keeps it non-blocking). */
+  private readonly fd: number;
+  private readonly input: Buffer[] = [];
+  private inputTimer: NodeJS.Timeout | undefined;
+
+  /** Throws when the pty cannot be created (fork failure); a missing program shows as an early exit. */
+  constructor(
+    private readonly spawn: PtySpawn,
+    events: PtyEvents,
+  ) {
+    super();
+    // encoding null: node-pty hands out Buffers (its typings only know strings).
+    const options = { name: 'xterm-256color', cols: spawn.cols, rows: spawn.rows, cwd: spawn.cwd, env: { ...spawn.env }, encoding: null };
+    this.pty = pty.spawn(spawn.file, [...spawn.args], options as pty.IPtyForkOptions);
+    this.pid = this.pty.pid;
+    const fd = (this.pty as unknown as { fd?: unknown }).fd;
+    if (typeof fd !== 'number') throw new Error('node-pty: no master fd (version changed?)');
+    this.fd = fd;
+    this.register(toDisposable(() => this.inputTimer && clearTimeout(this.inputTimer)));
+    let resolveExit: (exit: PtyExit) => void = () => undefined;
+    this.exit = new Promise((resolve) => (resolveExit = resolve));
+    const data = this.pty.onData((chunk: string | Buffer) => {
+      if (!this.isDisposed) events.onData(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    });
+    // Not registered for disposal: stop() still needs to learn when the shell is gone.
+    this.pty.onExit(({ exitCode, signal }) => {
+      this.exitInfo = { code: exitCode, signal: signal ? signal : null };
+      resolveExit(this.exitInfo);
+      if (!this.isDisposed) events.onExit(this.exitInfo);
+    });
+    this.register(toDisposable(() => data.dispose()));
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  /**
+   * Typed input goes straight to the pty's (non-blocking) master fd: node-pty's own write goes through
+   * libuv's thread pool, a round trip that doubled keystroke echo time. What the pty cannot take now
+   * (EAGAIN, a partial write: a program not reading its input) waits here, in order, and is retried.
+   */
+  write(data: string | Buffer): void {
+    if (this.hasExited || this.isDisposed) return;
+    this.input.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    if (this.input.length === 1) this.writeInput();
+  }
+
+  private writeInput(): void {
+    this.inputTimer = undefined;
+    while (this.input.length > 0 && !this.hasExited && !this.isDisposed) {
+      const next = this.input[0] as Buffer;
+      let written: number;
+      try {
+        written = writeSync(this.fd, next);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+          // The pty is gone (EIO, EBADF): the exit event follows; the input has nowhere to go.
+          this.input.length = 0;
+          return;
+        }
+        written = 0;
+      }
+      if (written < next.length) {
+        this.input[0] = next.subarray(written);
+        this.inputTimer = setTimeout(() => this.writeInput(), INPUT_RETRY_MS);
+        return;
+      }
+      this.input.shift();
+    }
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.hasExited || this.isDisposed) return;
+    try {
+      this.pty.resize(cols, rows);
+    } catch {
+      // The fd may close between the exit and its event: nothing left to resize.
+    }
+  }
+
+  /** The pty is read only while no reason to pause it remains (writer lagging, screen behind, nobody there). */
+  setPaused(reason: string, paused: boolean): void {
+    const before = this.pauseReasons.size > 0;
+    if (paused) this.pauseReasons.add(reason);
+    else this.pauseReasons.delete(reason);
+    const after = this.pauseReasons.size > 0;
+    if (before === after || this.hasExited) return;
+    if (after) this.pty.pause();
+    else this.pty.resume();
+  }
+
+  get paused(): boolean {
+    return this.pauseReasons.size > 0;
+  }
+
+  /** Staged shutdown; idempotent. Resolves when the shell and every process of its session are gone. */
+  stop(killAfterMs = KILL_AFTER_MS): Promise<void> {
+    this.stopping ??= this.stopSession(killAfterMs);
+    return this.stopping;
+  }
+
+  private async stopSession(killAfterMs: number): Promise<void> {
+    const sandboxed = this.spawn.sandboxed;
+    const left = (): number => labProcesses(this.pid, sandboxed).length;
+    // Keep reading while stopping: a full pty would block the processes we are asking to exit.
+    this.pauseReasons.clear();
+    if (!this.hasExited) this.pty.resume();
+    if (!this.hasExited) {
+      signalSession(this.pid, 'SIGHUP', sandboxed ? { sparePid: this.pid, sandboxed } : {});
+      if ((await Promise.race([this.exit, delay(killAfterMs)])) === 'timeout') {
+        signalSession(this.pid, 'SIGKILL', { sandboxed });
+        await Promise.race([this.exit, delay(killAfterMs)]);
+      }
+    }
+    // bwrap's PID namespace ends with the shell; without it, `nohup cmd &` outlives the shell in its session.
+    if (sandboxed || left() === 0) return;
+    signalSession(this.pid, 'SIGHUP');
+    const deadline = Date.now() + killAfterMs;
+    while (left() > 0 && Date.now() < deadline) await delay(50);
+    signalSession(this.pid, 'SIGKILL');
+    for (let i = 0; i < 20 && left() > 0; i++) await delay(50);
+  }
+
+  /** Stops the session (in the background) and detaches every listener; see stop() to await the end. */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    void this.stop();
+    super.dispose();
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * How a lab shell is started: as whom, and inside what.
+ *
+ * - Started as root, the server drops lab shells to a dedicated account (labs/setup-user.sh) with
+ *   `setpriv --init-groups --no-new-privs`, not node-pty's uid/gid options: node-pty calls setgid/setuid
+ *   without setgroups, so the shell would keep root's supplementary groups (gid 0), and setuid programs
+ *   could regain privileges. setpriv sets the account's own groups (kvm included) and forbids that.
+ * - bwrap (when it works here) adds a PID namespace that dies with the shell (nothing a lab starts, even
+ *   with setsid or nohup, survives its session), a read-only view of the system, a private /tmp, and the
+ *   session directory as the only writable place. The network is shared: labs talk to local services.
+ */
+import { spawnSync } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { ResolvedConfig } from './config.ts';
+import { DEFAULT_PATH } from './env.ts';
+import { findOnPath } from './labs.ts';
+
+export interface LabAccount {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export interface Sandbox {
+  readonly mode: 'bwrap' | 'none';
+  /** The account shells run as when the server runs as root; undefined: the server's own account. */
+  readonly account: LabAccount | undefined;
+  /** The user name shells see in USER/LOGNAME. */
+  readonly userName: string;
+  /** One line for the start-up output. */
+  readonly description: string;
+  readonly warnings: readonly string[];
+  /** argv that runs `shell` for a session whose working directory is `dir`. */
+  command(shell: readonly string[], dir: string): { readonly file: string; readonly args: readonly string[] };
+  /** Creates a fresh session directory the shell's account owns. */
+  createSessionDir(parent: string, prefix: string): string;
+}
+
+export class SandboxError extends Error {
+  override readonly name = 'SandboxError';
+}
+
+function lookupAccount(name: string): LabAccount | undefined {
+  const result = spawnSync('getent', ['passwd', name], { encoding: 'utf8' });
+  const fields = result.status === 0 ? result.stdout.trim().split(':') : [];
+  const uid = Number(fields[2]);
+  const gid = Number(fields[3]);
+  return fields.length >= 4 && Number.isInteger(uid) && Number.isInteger(gid) ? { name, uid, gid } : undefined;
+}
+
+/**
+ * Lab processes run at a lower priority than the server: fifty `cat` floods (or TCG guests) on two cores
+ * would otherwise get fifty CPU shares to the server's one, and every keystroke of every pane would wait
+ * for the scheduler (300 ms stalls measured). Niceness is inherited by everything the shell starts.
+ */
+export const LAB_NICENESS = ['nice', '-n', '10'];
+
+function bwrapArgs(dir: string): string[] {
+  return [
+    '--die-with-parent',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--ro-bind', '/', '/',
+    '--dev-bind', '/dev', '/dev',
+    '--tmpfs', '/dev/shm',
+    '--proc', '/proc',
+    '--tmpfs', '/tmp',
+    '--bind', dir, dir,
+    '--chdir', dir,
+    '--',
+  ];
+}
+
+function build(mode: 'bwrap' | 'none', account: LabAccount | undefined, userName: string, warnings: string[]): Sandbox {
+  const who = account ? `compte ${account.name} (uid ${account.uid})` : `compte ${userName}`;
+  return {
+    mode,
+    account,
+    userName,
+    warnings,
+    description: mode === 'bwrap' ? `${who}, bwrap (espace de PID privé, système en lecture seule)` : `${who}, sans bwrap`,
+    command(shell, dir) {
+      const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir), ...shell] : shell)];
+      if (!account) return { file: inner[0] ?? 'bash', args: inner.slice(1) };
+      return {
+        file: 'setpriv',
+        args: [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--no-new-privs', '--', ...inner],
+      };
+    },
+    createSessionDir(parent, prefix) {
+      mkdirSync(parent, { recursive: true, mode: 0o755 });
+      const dir = mkdtempSync(join(parent, `${prefix}-`));
+      if (account) chownSync(dir, account.uid, account.gid);
+      return dir;
+    },
+  };
+}
+
+/**
+ * Decides how shells run, and proves it works by running one probe shell in a scratch session directory
+ * (which also proves the lab account can reach the state directory). Throws a SandboxError naming the
+ * problem and the fix when lab shells cannot be started safely.
+ */
+export function resolveSandbox(config: ResolvedConfig): Sandbox {
+  const root = process.getuid?.() === 0;
+  let account: LabAccount | undefined;
+  if (root) {
+    account = lookupAccount(config.labUser);
+    if (!account) {
+      throw new SandboxError(
+        `Le serveur tourne en root mais le compte « ${config.labUser} » des shells de lab n’existe pas : ` +
+          'lancez sudo bash labs/setup-user.sh (ou choisissez un compte avec --lab-user).',
+      );
+    }
+    if (account.uid === 0) throw new SandboxError(`--lab-user ${config.labUser} : un compte non privilégié est requis.`);
+    if (!findOnPath('setpriv', DEFAULT_PATH)) throw new SandboxError('setpriv manquant (paquet util-linux) : impossible de quitter root.');
+  }
+  const userName = account?.name ?? userInfo().username;
+  const labsState = join(config.stateDir, 'labs');
+  const probe = (mode: 'bwrap' | 'none'): string | undefined => {
+    const sandbox = build(mode, account, userName, []);
+    let dir: string | undefined;
+    try {
+      dir = sandbox.createSessionDir(labsState, '.probe');
+      const { file, args } = sandbox.command(['/bin/sh', '-c', 'test -w "$PWD" && test -w /tmp'], dir);
+      const result = spawnSync(file, [...args], { cwd: dir, timeout: 10_000, encoding: 'utf8', env: { PATH: DEFAULT_PATH } });
+      if (result.status === 0) return undefined;
+      return (result.stderr || result.error?.message || `code ${result.status}`).trim();
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  const warnings: string[] = [];
+  if (config.sandbox !== 'none') {
+    const problem = findOnPath('bwrap', DEFAULT_PATH) ? probe('bwrap') : 'bwrap introuvable (paquet bubblewrap)';
+    if (problem === undefined) return build('bwrap', account, userName, warnings);
+    if (config.sandbox === 'bwrap') {
+      throw new SandboxError(`--sandbox bwrap : ${problem}. Installez bubblewrap (npm run setup) ou lancez avec --sandbox auto.`);
+    }
+    warnings.push(`bwrap indisponible (${problem}) : shells lancés sans espace de PID privé.`);
+  }
+  const problem = probe('none');
+  if (problem !== undefined) {
+    throw new SandboxError(
+      `Impossible de lancer un shell de lab dans ${labsState} (${problem}). ` +
+        (account ? `Le compte ${account.name} doit pouvoir traverser ce dossier (chmod o+x sur ses parents).` : ''),
+    );
+  }
+  return build('none', account, userName, warnings);
+}

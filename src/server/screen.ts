@@ -1,0 +1,196 @@
+/**
+ * The session's screen as the pane should show it: a headless xterm.js fed with every pty byte (most of
+ * a plain-text flood is skipped safely, see plain-runs.ts), serialized with the SerializeAddon when a
+ * page attaches, reconnects or catches up. Full-screen programs (top, vim, a VM console) come back with
+ * the alternate screen, the cursor and the modes they set.
+ *
+ * Parsing is ours to schedule, not xterm's: xterm's own write() parses in slices of up to 12 ms per
+ * terminal, and fifty terminals' slices run back to back in one timers phase (half a second with no
+ * keystroke relayed). Here every screen queues its bytes and one scheduler parses them, round-robin,
+ * at most PARSE_BUDGET_MS per event-loop turn, with xterm's synchronous write. A snapshot or a resize
+ * first parses that screen's queue at once, so both apply at their exact place in the stream.
+ */
+import headless from '@xterm/headless';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { SCREEN_HIGH_WATERMARK, SCREEN_LOW_WATERMARK, SNAPSHOT_SCROLLBACK } from '../protocol/limits.ts';
+import { Disposable, toDisposable } from './lifecycle.ts';
+import { PlainRuns } from './plain-runs.ts';
+
+// @xterm/headless is a CommonJS bundle whose named exports Node cannot detect: take them off the default.
+const { Terminal } = headless;
+type HeadlessTerminal = InstanceType<typeof Terminal>;
+
+export interface ScreenSnapshot {
+  readonly data: string;
+  readonly cols: number;
+  readonly rows: number;
+}
+
+/** Parsing time per event-loop turn, shared by every screen: I/O (keystrokes) runs in between. */
+const PARSE_BUDGET_MS = 2;
+/** Largest piece handed to xterm at once, so one screen cannot overrun the budget by much. */
+const PARSE_SLICE_BYTES = 16 * 1024;
+
+/** xterm's synchronous write (internal, pinned @xterm/headless 6.0.0; the screen tests fail if it moves). */
+type WriteSync = (data: Uint8Array) => void;
+
+const pendingScreens = new Set<Screen>();
+let parseScheduled = false;
+
+function parseTurn(): void {
+  parseScheduled = false;
+  const deadline = performance.now() + PARSE_BUDGET_MS;
+  while (pendingScreens.size > 0 && performance.now() < deadline) {
+    for (const screen of [...pendingScreens]) {
+      if (!screen.parseSlice()) pendingScreens.delete(screen);
+      if (performance.now() >= deadline) break;
+    }
+  }
+  if (pendingScreens.size > 0) scheduleParse();
+}
+
+function scheduleParse(): void {
+  if (parseScheduled) return;
+  parseScheduled = true;
+  setImmediate(parseTurn);
+}
+
+function keepLinesFor(rows: number): number {
+  return 2 * rows + SNAPSHOT_SCROLLBACK + 2;
+}
+
+/**
+ * State the SerializeAddon (0.14) leaves out, read from xterm's internals (pinned @xterm/headless 6.0.0;
+ * test/server/screen.test.ts fails if they move): hidden cursor, scroll region, SGR mouse encoding.
+ * Appended after the serialized screen, then the cursor is put back where DECSTBM moved it from.
+ */
+function extraState(terminal: HeadlessTerminal): string {
+  const core = (terminal as unknown as { _core?: Record<string, unknown> })._core;
+  const coreService = core?.['coreService'] as { isCursorHidden?: unknown } | undefined;
+  const mouse = core?.['coreMouseService'] as { activeEncoding?: unknown } | undefined;
+  const buffer = core?.['buffer'] as { scrollTop?: unknown; scrollBottom?: unknown } | undefined;
+  let extra = '';
+  if (mouse?.activeEncoding === 'SGR') extra += '\x1b[?1006h';
+  const top = buffer?.scrollTop;
+  const bottom = buffer?.scrollBottom;
+  if (typeof top === 'number' && typeof bottom === 'number' && (top !== 0 || bottom !== terminal.rows - 1)) {
+    const active = terminal.buffer.active;
+    const origin = terminal.modes.originMode;
+    const row = active.cursorY - (origin ? top : 0) + 1;
+    extra += `\x1b[${top + 1};${bottom + 1}r\x1b[${row};${active.cursorX + 1}H`;
+  }
+  if (coreService?.isCursorHidden === true) extra += '\x1b[?25l';
+  return extra;
+}
+
+export class Screen extends Disposable {
+  private readonly terminal: HeadlessTerminal;
+  private readonly writeSync: WriteSync;
+  private readonly serializer = new SerializeAddon();
+  private readonly runs: PlainRuns;
+  /** Bytes waiting to be parsed, in order. */
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private behind = false;
+  /** Bumped by every write and resize: a snapshot taken at the same generation is reused. */
+  private generation = 0;
+  private cached: (ScreenSnapshot & { readonly generation: number }) | undefined;
+
+  constructor(
+    cols: number,
+    rows: number,
+    /** Told when parsing falls behind (pause the pty) and when it has caught up. */
+    private readonly onBehind: (behind: boolean) => void,
+  ) {
+    super();
+    // logLevel error: xterm warns once that writeSync is "unreliable" (it is, with async parser hooks,
+    // which a headless terminal without addons does not have).
+    this.terminal = new Terminal({ cols, rows, scrollback: SNAPSHOT_SCROLLBACK, allowProposedApi: true, logLevel: 'error' });
+    const core = (this.terminal as unknown as { _core?: { writeSync?: unknown } })._core;
+    if (typeof core?.writeSync !== 'function') throw new Error('@xterm/headless: writeSync not found (version changed?)');
+    this.writeSync = (core.writeSync as WriteSync).bind(core);
+    // The SerializeAddon is typed against @xterm/xterm's Terminal; the headless one has the same API.
+    this.terminal.loadAddon(this.serializer as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
+    this.runs = new PlainRuns(keepLinesFor(rows));
+    this.register(
+      toDisposable(() => {
+        pendingScreens.delete(this);
+        this.queue.length = 0;
+        this.terminal.dispose();
+      }),
+    );
+  }
+
+  get cols(): number {
+    return this.terminal.cols;
+  }
+
+  get rows(): number {
+    return this.terminal.rows;
+  }
+
+  /** Bytes queued for parsing (held-back plain text not included). */
+  get backlog(): number {
+    return this.queuedBytes;
+  }
+
+  write(chunk: Buffer): void {
+    for (const part of this.runs.feed(chunk)) this.enqueue(part);
+  }
+
+  /** Resizes in stream order: bytes written before are parsed at the old size. */
+  resize(cols: number, rows: number): void {
+    this.drain();
+    this.generation++;
+    this.runs.setKeepLines(keepLinesFor(rows));
+    this.terminal.resize(cols, rows);
+  }
+
+  /** The screen exactly as it is after every byte written so far. */
+  snapshot(): ScreenSnapshot {
+    this.drain();
+    if (this.cached?.generation !== this.generation) {
+      const data = this.serializer.serialize({ scrollback: SNAPSHOT_SCROLLBACK }) + extraState(this.terminal);
+      this.cached = { generation: this.generation, data, cols: this.terminal.cols, rows: this.terminal.rows };
+    }
+    return this.cached;
+  }
+
+  /** Parses one slice of the queue (called by the scheduler); false once nothing is left. */
+  parseSlice(): boolean {
+    const next = this.queue.shift();
+    if (!next || this.isDisposed) return false;
+    let piece = next;
+    if (next.length > PARSE_SLICE_BYTES) {
+      piece = next.subarray(0, PARSE_SLICE_BYTES);
+      this.queue.unshift(next.subarray(PARSE_SLICE_BYTES));
+    }
+    this.queuedBytes -= piece.length;
+    this.writeSync(piece);
+    if (this.behind && this.queuedBytes <= SCREEN_LOW_WATERMARK) {
+      this.behind = false;
+      this.onBehind(false);
+    }
+    return this.queue.length > 0;
+  }
+
+  /** Parses everything written so far, held-back plain text included, now. */
+  private drain(): void {
+    for (const part of this.runs.flush()) this.enqueue(part);
+    while (this.parseSlice());
+    pendingScreens.delete(this);
+  }
+
+  private enqueue(bytes: Buffer): void {
+    if (this.isDisposed) return;
+    this.generation++;
+    this.queue.push(bytes);
+    this.queuedBytes += bytes.length;
+    pendingScreens.add(this);
+    scheduleParse();
+    if (!this.behind && this.queuedBytes > SCREEN_HIGH_WATERMARK) {
+      this.behind = true;
+      this.onBehind(true);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * One lab session, per (room, lab): a long-lived shell in a pty (commands are typed into it), the screen
+ * it draws (for snapshots), and the pages attached to it: one writer at most, any number of viewers.
+ * Owns all of it; end() detaches the pages, dispose() frees the rest, and `closed` settles once every
+ * process of the shell is gone and its working directory removed.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorValue, type ErrorValue } from '../protocol/errors.ts';
+import { DATA_FLUSH_MS, START_FAILURE_WINDOW_MS } from '../protocol/limits.ts';
+import type { DetachReason, SessionRole } from '../protocol/messages.ts';
+import { Attachment, type Peer } from './attachment.ts';
+import type { ResolvedConfig } from './config.ts';
+import { buildLabEnv } from './env.ts';
+import type { LabDefinition } from './labs.ts';
+import { Disposable, disposableTimeout, toDisposable } from './lifecycle.ts';
+import { FrameCache } from './outbox.ts';
+import { PtyHost, type PtyExit } from './pty-host.ts';
+import type { Sandbox } from './sandbox.ts';
+import { Screen, type ScreenSnapshot } from './screen.ts';
+
+export interface SessionOptions {
+  readonly lab: LabDefinition;
+  readonly room: string;
+  readonly cols: number;
+  readonly rows: number;
+  readonly config: ResolvedConfig;
+  readonly sandbox: Sandbox;
+  /** Told once, when the session is disposed (the registry forgets it). */
+  readonly onDisposed: (session: Session) => void;
+}
+
+export class Session extends Disposable {
+  readonly lab: LabDefinition;
+  readonly room: string;
+  readonly dir: string;
+  readonly closed: Promise<void>;
+  private readonly attachments = new Set<Attachment>();
+  private writer: Attachment | undefined;
+  private pty: PtyHost | undefined;
+  private screen: Screen;
+  private exited = false;
+  private startedAt = 0;
+  private lastInput = Date.now();
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly stops: Promise<void>[] = [];
+  private resolveClosed: () => void = () => undefined;
+
+  /** Throws (after cleaning up) when the shell cannot be spawned at all. */
+  constructor(private readonly options: SessionOptions) {
+    super();
+    this.lab = options.lab;
+    this.room = options.room;
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.dir = options.sandbox.createSessionDir(join(options.config.stateDir, 'labs', this.lab.id), this.room);
+    this.screen = this.newScreen(options.cols, options.rows);
+    this.register(toDisposable(() => this.graceTimer && clearTimeout(this.graceTimer)));
+    this.armIdleTimer(options.config.idleMs);
+    try {
+      this.startShell(options.cols, options.rows);
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  get size(): { readonly cols: number; readonly rows: number } {
+    return { cols: this.screen.cols, rows: this.screen.rows };
+  }
+
+  get pid(): number | undefined {
+    return this.pty?.pid;
+  }
+
+  get attachedCount(): number {
+    return this.attachments.size;
+  }
+
+  /** Presenter pages take the writer role unless they ask to view; the audience only ever views. */
+  attach(peer: Peer, channel: number, mode: 'write' | 'view'): Attachment {
+    const role: SessionRole = peer.role === 'presenter' && mode === 'write' ? 'writer' : 'viewer';
+    const attachment = new Attachment(peer, channel, role);
+    if (role === 'writer') {
+      const previous = this.writer;
+      if (previous) {
+        previous.role = 'viewer';
+        previous.peer.outbox.sendMessage({ type: 'role', channel: previous.channel, role: 'viewer' });
+      }
+      this.writer = attachment;
+    }
+    this.attachments.add(attachment);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    const { cols, rows } = this.size;
+    peer.outbox.sendMessage({ type: 'attached', channel, lab: this.lab.id, room: this.room, role, cols, rows });
+    this.sync(attachment);
+    this.applyPause();
+    return attachment;
+  }
+
+  detach(attachment: Attachment, reason: DetachReason, notify = true): void {
+    if (!this.attachments.delete(attachment)) return;
+    attachment.clearSlowTimer();
+    if (notify) attachment.peer.outbox.sendMessage({ type: 'detached', channel: attachment.channel, reason });
+    attachment.peer.released(attachment.channel);
+    if (this.writer === attachment) this.writer = undefined;
+    this.applyPause();
+    if (this.attachments.size === 0 && !this.isDisposed) {
+      this.graceTimer = setTimeout(() => this.end('ended'), this.options.config.graceMs);
+    }
+  }
+
+  input(attachment: Attachment, data: string, binary: boolean): void {
+    if (attachment.role !== 'writer') {
+      // Dropped, xterm's automatic replies included; said once so the pane can show "read-only".
+      if (!attachment.warnedReadOnly) this.fail(attachment, errorValue('READ_ONLY'));
+      attachment.warnedReadOnly = true;
+      return;
+    }
+    if (this.exited || !this.pty) return this.fail(attachment, errorValue('SESSION_EXITED'));
+    this.lastInput = Date.now();
+    this.pty.write(binary ? Buffer.from(data, 'latin1') : data);
+  }
+
+  ack(attachment: Attachment, bytes: number): void {
+    attachment.window.acked(bytes);
+    if (attachment === this.writer) this.applyPause();
+    else if (attachment.state === 'lagging' && !attachment.window.isThrottled) this.sync(attachment);
+  }
+
+  resize(attachment: Attachment, cols: number, rows: number): void {
+    if (attachment !== this.writer) return this.fail(attachment, errorValue('NOT_WRITER'));
+    const size = this.size;
+    if (size.cols === cols && size.rows === rows) return;
+    this.pty?.resize(cols, rows);
+    this.screen.resize(cols, rows);
+    for (const a of this.attachments) a.peer.outbox.sendMessage({ type: 'resized', channel: a.channel, cols, rows });
+  }
+
+  /** Types a command of the lab definition (looked up by id: the page never sends shell text). */
+  run(attachment: Attachment, commandId: string): void {
+    if (attachment !== this.writer) return this.fail(attachment, errorValue('NOT_WRITER'));
+    if (!Object.hasOwn(this.lab.commands, commandId)) {
+      return this.fail(attachment, errorValue('UNKNOWN_COMMAND', { detail: commandId }));
+    }
+    if (this.exited || !this.pty) return this.fail(attachment, errorValue('SESSION_EXITED'));
+    const text = this.lab.commands[commandId] ?? '';
+    this.lastInput = Date.now();
+    this.pty.write(`${text.replace(/\r?\n/g, '\r')}\r`);
+  }
+
+  /** Writer only: a new shell (same working directory), every page reset to a blank screen. */
+  reset(attachment: Attachment): void {
+    if (attachment !== this.writer) return this.fail(attachment, errorValue('NOT_WRITER'));
+    this.lastInput = Date.now();
+    this.stopShell();
+    for (const a of this.attachments) a.peer.outbox.sendMessage({ type: 'status', channel: a.channel, state: 'restarting' });
+    const { cols, rows } = this.size;
+    this.screen.dispose();
+    this.screen = this.newScreen(cols, rows);
+    try {
+      this.startShell(cols, rows);
+    } catch (error) {
+      this.exited = true;
+      this.fail(attachment, errorValue('LAB_START_FAILED', { detail: (error as Error).message }));
+    }
+    for (const a of this.attachments) {
+      a.window.reset();
+      this.sync(a);
+    }
+  }
+
+  /** Detaches every page (telling it why), then disposes. */
+  end(reason: DetachReason): void {
+    for (const a of [...this.attachments]) this.detach(a, reason);
+    this.dispose();
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    for (const a of [...this.attachments]) this.detach(a, 'ended', false);
+    super.dispose();
+    this.stopShell();
+    this.screen.dispose();
+    // Asynchronous: removing a big working directory must not stall every other session.
+    void Promise.all(this.stops)
+      .then(() => rm(this.dir, { recursive: true, force: true }))
+      .catch((error: unknown) => console.error(`lab server: cannot remove ${this.dir}`, error))
+      .finally(() => this.resolveClosed());
+    this.options.onDisposed(this);
+  }
+
+  private newScreen(cols: number, rows: number): Screen {
+    const screen = new Screen(cols, rows, (behind) => {
+      if (screen === this.screen) this.pty?.setPaused('screen', behind);
+    });
+    return screen;
+  }
+
+  private startShell(cols: number, rows: number): void {
+    const { lab, sandbox, config } = this.options;
+    const env = buildLabEnv(lab, { user: sandbox.userName, home: this.dir }, config.env);
+    const { file, args } = sandbox.command(lab.shell, this.dir);
+    const pty: PtyHost = new PtyHost(
+      { file, args, cwd: this.dir, env, cols, rows, sandboxed: sandbox.mode === 'bwrap' },
+      { onData: (chunk) => this.output(chunk), onExit: (exit) => this.shellExited(pty, exit) },
+    );
+    this.pty = pty;
+    this.exited = false;
+    this.startedAt = Date.now();
+    this.applyPause();
+  }
+
+  private stopShell(): void {
+    const pty = this.pty;
+    this.pty = undefined;
+    if (!pty) return;
+    this.stops.push(pty.stop());
+    pty.dispose();
+  }
+
+  private output(chunk: Buffer): void {
+    this.screen.write(chunk);
+    const frames = new FrameCache(chunk);
+    for (const a of this.attachments) {
+      if (a.state === 'live') {
+        a.peer.outbox.sendOutput(a.channel, frames);
+        a.window.sent(chunk.length);
+        if (a.role === 'viewer' && a.window.isThrottled) this.lag(a);
+      }
+    }
+    if (this.writer?.window.isThrottled) this.pty?.setPaused('writer', true);
+  }
+
+  /** The screen as it is now, then live output: the snapshot is taken between two pty chunks. */
+  private sync(attachment: Attachment): void {
+    attachment.clearSlowTimer();
+    const snapshot: ScreenSnapshot = this.screen.snapshot();
+    const { outbox } = attachment.peer;
+    const { channel } = attachment;
+    outbox.sendMessage({ type: 'snapshot', channel, data: snapshot.data, cols: snapshot.cols, rows: snapshot.rows });
+    if (this.exited) outbox.sendMessage({ type: 'status', channel, state: 'exited' });
+    attachment.state = 'live';
+  }
+
+  /** A viewer that stopped keeping up: no more output until it acks, dropped if it never does. */
+  private lag(attachment: Attachment): void {
+    attachment.state = 'lagging';
+    attachment.peer.outbox.sendMessage({ type: 'status', channel: attachment.channel, state: 'lagging' });
+    attachment.slowTimer = setTimeout(() => this.detach(attachment, 'slow'), this.options.config.slowViewerMs);
+  }
+
+  private shellExited(pty: PtyHost, exit: PtyExit): void {
+    const early = Date.now() - this.startedAt < START_FAILURE_WINDOW_MS;
+    // node-pty may deliver the last output after the exit (node-pty #72/#726): let it arrive first.
+    this.register(
+      disposableTimeout(DATA_FLUSH_MS, () => {
+        if (pty !== this.pty) return;
+        this.exited = true;
+        for (const a of this.attachments) {
+          const { outbox } = a.peer;
+          if (early) this.fail(a, errorValue('LAB_START_FAILED', { detail: `le shell s’est arrêté aussitôt (code ${exit.code})` }));
+          outbox.sendMessage({ type: 'exit', channel: a.channel, code: exit.code, signal: exit.signal });
+          outbox.sendMessage({ type: 'status', channel: a.channel, state: 'exited' });
+        }
+        // Whatever the shell left running in its session goes with it.
+        this.stops.push(pty.stop());
+      }),
+    );
+  }
+
+  private applyPause(): void {
+    const pty = this.pty;
+    if (!pty) return;
+    pty.setPaused('writer', this.writer?.window.isThrottled ?? false);
+    // Nobody to show output to: stop reading, so a forgotten `yes` costs nothing until someone comes back.
+    pty.setPaused('nobody', this.attachments.size === 0);
+  }
+
+  private armIdleTimer(ms: number): void {
+    const timer = setTimeout(() => {
+      const idleFor = Date.now() - this.lastInput;
+      if (idleFor >= this.options.config.idleMs) this.end('idle');
+      else this.armIdleTimer(this.options.config.idleMs - idleFor);
+    }, ms);
+    timer.unref();
+    this.register(toDisposable(() => clearTimeout(timer)));
+  }
+
+  private fail(attachment: Attachment, error: ErrorValue): void {
+    attachment.peer.outbox.sendMessage({ type: 'error', channel: attachment.channel, ...error });
+  }
+}
