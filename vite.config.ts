@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { deckPlugin } from './src/deck/vite-plugin.ts';
 import { remarkScriptPlugin } from './src/deck/remark-script.ts';
+import { labServerPlugin } from './src/server/vite-plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -10,7 +11,8 @@ export default defineConfig({
   // Relative URLs: the built deck works from any folder of any static server, and offline.
   base: './',
   publicDir: false,
-  plugins: [remarkScriptPlugin(), deckPlugin({ root })],
+  // `npm run dev`: the lab server rides on Vite's HTTP server (serve only; `vite build` does not run it).
+  plugins: [remarkScriptPlugin(), deckPlugin({ root }), labServerPlugin()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -22,8 +22,12 @@ export class BenchClient {
   readonly messages: ServerMessage[] = [];
   /** Called with each output payload (echo probes). */
   onOutput: ((payload: Buffer) => void) | undefined;
+  /** Snapshots received after the first one: this page fell behind and was resynchronised. */
+  resyncs = 0;
   private unacked = 0;
   private tail = '';
+  private marker: string | undefined;
+  private markerSeen = false;
   private hash: Hash | undefined;
 
   private constructor(
@@ -33,7 +37,12 @@ export class BenchClient {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) {
         const result = parseServerMessage(data.toString('utf8'));
-        if (result.ok) this.messages.push(result.message);
+        if (!result.ok) return;
+        this.messages.push(result.message);
+        if (result.message.type === 'snapshot') {
+          if (this.messages.filter((m) => m.type === 'snapshot').length > 1) this.resyncs++;
+          this.look(result.message.data);
+        }
         return;
       }
       const frame = decodeOutputFrame(data);
@@ -41,7 +50,9 @@ export class BenchClient {
       const payload = frame.payload;
       this.bytes += payload.length;
       this.hash?.update(payload);
-      this.tail = (this.tail + Buffer.from(payload.subarray(-64)).toString('latin1')).slice(-64);
+      const text = Buffer.from(payload.subarray(-64)).toString('latin1');
+      this.look(this.tail + text);
+      this.tail = (this.tail + text).slice(-64);
       this.onOutput?.(Buffer.from(payload.buffer, payload.byteOffset, payload.length));
       this.unacked += payload.length;
       if (this.acking && this.unacked >= ACK_SIZE) {
@@ -85,6 +96,20 @@ export class BenchClient {
   /** Output seen so far ends with (or recently contained) `text`. */
   sawRecently(text: string): boolean {
     return this.tail.includes(text);
+  }
+
+  /** Watches for `text` in the output and in snapshots from now on (see `seen`). */
+  watch(text: string): void {
+    this.marker = text;
+    this.markerSeen = false;
+  }
+
+  get seen(): boolean {
+    return this.markerSeen;
+  }
+
+  private look(text: string): void {
+    if (this.marker !== undefined && !this.markerSeen && text.includes(this.marker)) this.markerSeen = true;
   }
 
   startHash(): void {

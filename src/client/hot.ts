@@ -5,12 +5,12 @@
 import { DECK_UPDATE_EVENT, type DeckUpdate } from '../protocol/deck-update.ts';
 import type { Slideshow } from './remark.ts';
 
-export function acceptDeckUpdates(slideshow: Slideshow, afterReload: () => void): void {
+export function acceptDeckUpdates(slideshow: Slideshow, afterReload: (update: DeckUpdate) => void): void {
   if (!import.meta.hot) return;
   import.meta.hot.on(DECK_UPDATE_EVENT, (update: DeckUpdate) => {
     const index = slideshow.getCurrentSlideIndex();
     slideshow.loadFromString(update.source);
-    afterReload();
+    afterReload(update);
     slideshow.gotoSlide(Math.min(index, slideshow.getSlideCount() - 1) + 1);
   });
 }

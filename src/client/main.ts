@@ -6,9 +6,12 @@ import '@fontsource/fira-mono/latin-400.css';
 import '@fontsource/fira-mono/latin-700.css';
 import './theme/theme.css';
 import './theme/code.css';
+import '@xterm/xterm/css/xterm.css';
+import './theme/pane.css';
 import deck from 'virtual:deck';
 import { createSlideshow } from './deck.ts';
 import { acceptDeckUpdates } from './hot.ts';
+import { startLabs } from './labs.ts';
 import { guardMessages } from './message-guard.ts';
 import { applyFrenchSpacing } from './typography.ts';
 
@@ -18,4 +21,8 @@ const slideshow = createSlideshow(deck);
 // remark renders every slide up front, and again on each hot update.
 const typeset = (): void => applyFrenchSpacing(document.body);
 typeset();
-acceptDeckUpdates(slideshow, typeset);
+const labs = startLabs(slideshow, deck);
+acceptDeckUpdates(slideshow, (update) => {
+  typeset();
+  labs.relayout(update);
+});

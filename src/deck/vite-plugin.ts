@@ -8,7 +8,9 @@ import { join, relative, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import { DECK_UPDATE_EVENT, type DeckModule, type DeckUpdate } from '../protocol/deck-update.ts';
 import { checkDeck, localReferences, type DeckProblem } from './check.ts';
+import { checkLabSlides, runnableCommands, type LabCommands } from './lab-commands.ts';
 import { loadDeck, type LoadedDeck } from './load.ts';
+import { loadLabDefinitions } from './load-labs.ts';
 import { changedSlides } from './parse.ts';
 import { figurePlaceholder } from './placeholder.ts';
 
@@ -25,13 +27,17 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
   const slidesDir = join(options.root, 'slides');
   let config: ResolvedConfig | undefined;
   let current: LoadedDeck | undefined;
+  let labs: ReadonlyMap<string, LabCommands> = new Map();
 
   const load = (): LoadedDeck => {
+    labs = loadLabDefinitions(options.root);
     current = loadDeck(slidesDir);
     return current;
   };
-  const problemsOf = (loaded: LoadedDeck): DeckProblem[] =>
-    checkDeck(loaded.deck, (path) => existsSync(join(options.root, path)));
+  const problemsOf = (loaded: LoadedDeck): DeckProblem[] => [
+    ...checkDeck(loaded.deck, (path) => existsSync(join(options.root, path))),
+    ...checkLabSlides(loaded.deck, labs),
+  ];
 
   return {
     name: 'deck:slides',
@@ -53,7 +59,7 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
       }
       const missing = problems.filter((p) => p.missingFigure);
       if (missing.length > 0) config?.logger.warn(`[deck] figures not drawn yet, shown as placeholders:\n${text(missing)}`);
-      return `export default ${JSON.stringify(toModule(loaded))};`;
+      return `export default ${JSON.stringify(toModule(loaded, labs))};`;
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
@@ -63,6 +69,7 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
         res.end(placeholder);
       });
       server.watcher.add(slidesDir);
+      server.watcher.add(join(options.root, 'labs'));
       server.watcher.on('change', (file) => onSlideFileChange(server, file));
     },
     generateBundle() {
@@ -83,7 +90,8 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
   }
 
   function onSlideFileChange(server: ViteDevServer, file: string): void {
-    if (!file.startsWith(slidesDir + sep)) return;
+    const labFile = file.startsWith(join(options.root, 'labs') + sep) && file.endsWith(`${sep}lab.json`);
+    if (!file.startsWith(slidesDir + sep) && !labFile) return;
     const before = current;
     let after: LoadedDeck;
     try {
@@ -95,24 +103,25 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
     const module = server.moduleGraph.getModuleById(RESOLVED_ID);
     if (module) server.moduleGraph.invalidateModule(module);
     for (const p of problemsOf(after)) server.config.logger.warn(`[deck] ${p.file}:${p.line}: ${p.message}`);
-    if (!before || file.endsWith('deck.json')) {
+    if (!before || file.endsWith('deck.json') || labFile) {
       server.ws.send({ type: 'full-reload' });
       return;
     }
     const changed = changedSlides(before.deck, after.deck);
     if (changed.length === 0) return;
-    const update: DeckUpdate = { ...toModule(after), changed };
+    const update: DeckUpdate = { ...toModule(after, labs), changed };
     server.ws.send(DECK_UPDATE_EVENT, update);
   }
 }
 
-function toModule({ manifest, deck }: LoadedDeck): DeckModule {
+function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabCommands>): DeckModule {
   return {
     title: manifest.title,
     source: deck.source,
     slides: deck.slides.map((slide) => {
       const { name, lab } = slide.properties;
-      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab } : {}) };
+      const commands = lab ? runnableCommands(slide, labs) : [];
+      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab, commands } : {}) };
     }),
   };
 }

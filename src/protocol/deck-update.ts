@@ -8,6 +8,11 @@ export interface DeckSlideInfo {
   readonly name?: string;
   /** Lab a demo slide runs in (`lab:` property), if any. */
   readonly lab?: string;
+  /**
+   * A demo slide's `*$` command lines in order, each with the id its lab gives it: a click sends
+   * `run {commandId}`, never the text.
+   */
+  readonly commands?: readonly { readonly id: string; readonly text: string }[];
   readonly steps: number;
 }
 

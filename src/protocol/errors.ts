@@ -28,6 +28,10 @@ export const ERRORS = {
   LAB_TOOL_MISSING: { message: 'Un outil du lab manque.', hint: 'lancez npm run setup' },
   LAB_NOT_READY: { message: 'Ce lab n’est pas prêt.' },
   LAB_START_FAILED: { message: 'Le shell du lab n’a pas pu démarrer.' },
+  LAB_SETUP_FAILED: {
+    message: 'La préparation du lab a échoué : son message est dans le terminal.',
+    hint: 'Corrigez (souvent : sudo npm run setup), puis « Redémarrer le lab ».',
+  },
   SESSION_NOT_FOUND: {
     message: 'Ce lab n’est pas encore ouvert par le présentateur.',
     hint: 'Le terminal apparaîtra quand le présentateur l’ouvrira ; rechargez alors la page.',

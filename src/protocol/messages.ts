@@ -15,6 +15,13 @@
  */
 import type { ErrorCode } from './errors.ts';
 
+/**
+ * A page served by the lab server carries `<meta name="LAB_SERVER_META">` (added when index.html is
+ * served): only such a page looks for /api/status and /ws. A static copy of the deck makes no request
+ * that can only fail.
+ */
+export const LAB_SERVER_META = 'cours-lab-server';
+
 /** What the page's cookie grants: the presenter may drive labs, the audience may only watch. */
 export type ClientRole = 'presenter' | 'audience';
 /** What a page is in one session: one writer at most, any number of viewers. */

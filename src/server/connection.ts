@@ -173,15 +173,14 @@ export class Connection extends Disposable implements Peer {
     }
     const lab = this.context.labs.get(message.lab);
     if (!lab) return this.error(errorValue('UNKNOWN_LAB', { detail: message.lab }), channel);
-    const readiness = this.context.readiness(lab);
-    if (!readiness.ready) {
-      return this.error(errorValue('LAB_TOOL_MISSING', { message: readiness.message, hint: readiness.hint }), channel);
-    }
     const room = message.room ?? DEFAULT_ROOM;
     let session = this.context.registry.find(room, lab.id);
     if (!session) {
       // The audience watches what the presenter opened; it never starts a shell.
       if (this.role !== 'presenter') return this.error(errorValue('SESSION_NOT_FOUND'), channel);
+      // Checked before each new shell only: a ready script may take a moment, viewers need none.
+      const readiness = this.context.readiness(lab);
+      if (!readiness.ready) return this.error(errorValue(readiness.code, { message: readiness.message, hint: readiness.hint }), channel);
       const opened = this.context.registry.open(room, lab, message.cols, message.rows);
       if (!opened.ok) return this.error(opened.error, channel);
       session = opened.session;

@@ -30,8 +30,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 export interface StatusBody {
   readonly version: number;
-  readonly role: ClientRole;
+  /** null: this page has no valid cookie (not opened with the start URL's token); labs are then not listed. */
+  readonly role: ClientRole | null;
   readonly labs: readonly LabInfo[];
+  readonly error?: string;
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -54,7 +56,8 @@ export function createApiHandler(auth: Auth, labs: () => readonly LabInfo[]): (r
     }
     const role = auth.roleOf(request);
     if (!role) {
-      json(response, 401, { error: 'Non connecté : ouvrez l’adresse affichée au démarrage du serveur de labs.' });
+      const body: StatusBody = { version: PROTOCOL_VERSION, role: null, labs: [], error: 'Non connecté : ouvrez l’adresse affichée au démarrage du serveur de labs.' };
+      json(response, 200, body);
       return true;
     }
     const body: StatusBody = { version: PROTOCOL_VERSION, role, labs: labs() };

@@ -14,7 +14,7 @@ import type { ResolvedConfig } from './config.ts';
 import { labPath } from './env.ts';
 import { Gateway } from './gateway.ts';
 import { createApiHandler, createRequestHandler } from './http.ts';
-import { checkReadiness, loadLabs, readinessReason, type LabDefinition, type LoadedLabs } from './labs.ts';
+import { cachedReadiness, checkReadiness, loadLabs, readinessReason, type LabDefinition, type LoadedLabs, type Readiness } from './labs.ts';
 import { signalSession } from './processes.ts';
 import { resolveSandbox, type Sandbox } from './sandbox.ts';
 import { SessionRegistry } from './session-registry.ts';
@@ -53,6 +53,8 @@ export interface LabServer {
 }
 
 const WILDCARD = new Set(['0.0.0.0', '::', '']);
+/** How long the lab list sent to pages reuses a readiness check (a new session always checks afresh). */
+const READINESS_TTL_MS = 5000;
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -64,10 +66,11 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
   const registry = new SessionRegistry(config, sandbox);
   const auth = new Auth(config.audience);
   const origins = new Set<string>(config.allowOrigins);
-  const readiness = (lab: LabDefinition) => checkReadiness(lab, labPath(lab, config.env));
+  const readiness = (lab: LabDefinition): Readiness => checkReadiness(lab, labPath(lab, config.env));
+  const listed = cachedReadiness(readiness, READINESS_TTL_MS);
   const labInfos = (): LabInfo[] =>
     [...labs.labs.values()].map((lab) => {
-      const reason = readinessReason(readiness(lab));
+      const reason = readinessReason(listed(lab));
       const info = { id: lab.id, title: lab.title, ready: reason === undefined, commands: Object.keys(lab.commands) };
       return reason === undefined ? info : { ...info, reason };
     });

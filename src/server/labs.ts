@@ -1,115 +1,19 @@
 /**
  * Lab definitions: labs/<id>/lab.json, validated when the server starts. A broken definition stops the
  * start with a message naming the file and the field; fields this version does not know are reported as
- * warnings (a later version may add them) but never used. Readiness (tools on PATH) is re-checked on each
- * attach, so `npm run setup` in another terminal fixes a lab without a restart.
+ * warnings (a later version may add them) but never used. Readiness (tools, ready script) is checked again
+ * before each new session, so `npm run setup` in another terminal fixes a lab without a restart.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ID_PATTERN } from '../protocol/validate.ts';
+import { LabDefinitionError, parseLabDefinition, type LabDefinition } from '../protocol/lab-definition.ts';
 
-export interface LabDefinition {
-  readonly id: string;
-  readonly title: string;
-  /** argv of the long-lived shell, e.g. ["bash", "--noprofile", "--norc", "-i"]. */
-  readonly shell: readonly string[];
-  /** Only "state" so far: a fresh working directory per session under the state directory. */
-  readonly cwd: 'state';
-  readonly env: { readonly allow: readonly string[]; readonly set: Readonly<Record<string, string>> };
-  /** Programs that must be on the lab's PATH for it to be ready (the shell's own program is added). */
-  readonly tools: readonly string[];
-  /** commandId -> text typed into the shell (then Enter) by `run`. */
-  readonly commands: Readonly<Record<string, string>>;
-  /** Absolute path of labs/<id>. */
-  readonly dir: string;
-}
+export { LabDefinitionError, type LabDefinition };
 
 export interface LoadedLabs {
   readonly labs: ReadonlyMap<string, LabDefinition>;
   readonly warnings: readonly string[];
-}
-
-export class LabDefinitionError extends Error {
-  override readonly name = 'LabDefinitionError';
-}
-
-const KNOWN_FIELDS = new Set(['id', 'title', 'shell', 'cwd', 'env', 'tools', 'commands']);
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const TOOL_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
-const MAX_COMMAND_CHARS = 4096;
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Validates one parsed lab.json; `where` names the file in every error. */
-export function parseLabDefinition(value: unknown, dirName: string, dir: string, where: string, warnings: string[]): LabDefinition {
-  const fail = (field: string, problem: string): never => {
-    throw new LabDefinitionError(`${where} : champ « ${field} » : ${problem}`);
-  };
-  if (!isObject(value)) return fail('(racine)', 'objet JSON attendu');
-  for (const key of Object.keys(value)) {
-    if (!KNOWN_FIELDS.has(key)) warnings.push(`${where} : champ « ${key} » inconnu de cette version, ignoré`);
-  }
-  const id = value['id'];
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) return fail('id', 'identifiant [a-z0-9._-] attendu');
-  if (id !== dirName) fail('id', `doit être le nom du dossier (« ${dirName} »)`);
-  const title = value['title'];
-  if (typeof title !== 'string' || title.trim() === '' || title.length > 200) fail('title', 'texte non vide attendu');
-
-  const shell = value['shell'];
-  if (!Array.isArray(shell) || shell.length === 0) return fail('shell', 'liste non vide attendue (ex. ["bash", "-i"])');
-  shell.forEach((arg, i) => {
-    if (typeof arg !== 'string' || arg === '' || arg.includes('\0')) fail(`shell[${i}]`, 'texte non vide attendu');
-  });
-  const cwd = value['cwd'] ?? 'state';
-  if (cwd !== 'state') fail('cwd', '« state » attendu (un dossier neuf par session)');
-
-  const env = value['env'] ?? {};
-  if (!isObject(env)) return fail('env', 'objet { allow, set } attendu');
-  for (const key of Object.keys(env)) if (key !== 'allow' && key !== 'set') fail(`env.${key}`, 'champ inconnu');
-  const allow = env['allow'] ?? [];
-  if (!Array.isArray(allow)) return fail('env.allow', 'liste de noms de variables attendue');
-  allow.forEach((name, i) => {
-    if (typeof name !== 'string' || !ENV_NAME.test(name)) fail(`env.allow[${i}]`, 'nom de variable attendu');
-  });
-  const set = env['set'] ?? {};
-  if (!isObject(set)) return fail('env.set', 'objet nom -> valeur attendu');
-  for (const [name, val] of Object.entries(set)) {
-    if (!ENV_NAME.test(name)) fail(`env.set.${name}`, 'nom de variable invalide');
-    if (typeof val !== 'string' || val.includes('\0')) fail(`env.set.${name}`, 'texte attendu');
-  }
-
-  const tools = value['tools'] ?? [];
-  if (!Array.isArray(tools)) return fail('tools', 'liste de programmes attendue');
-  tools.forEach((tool, i) => {
-    if (typeof tool !== 'string' || !TOOL_NAME.test(tool)) fail(`tools[${i}]`, 'nom de programme attendu (sans chemin)');
-  });
-
-  const commands = value['commands'] ?? {};
-  if (!isObject(commands)) return fail('commands', 'objet id -> texte attendu');
-  for (const [commandId, text] of Object.entries(commands)) {
-    if (!ID_PATTERN.test(commandId)) fail(`commands.${commandId}`, 'identifiant [a-z0-9._-] attendu');
-    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_COMMAND_CHARS || text.includes('\0') || text.includes('\x1b')) {
-      fail(`commands.${commandId}`, `texte non vide de moins de ${MAX_COMMAND_CHARS} caractères, sans NUL ni Échap, attendu`);
-    }
-  }
-
-  return Object.freeze({
-    id,
-    title: (title as string).trim(),
-    shell: Object.freeze([...(shell as string[])]),
-    cwd: 'state' as const,
-    env: Object.freeze({
-      allow: Object.freeze([...(allow as string[])]),
-      set: Object.freeze({ ...(set as Record<string, string>) }),
-    }),
-    tools: Object.freeze([...(tools as string[])]),
-    commands: Object.freeze({ ...(commands as Record<string, string>) }),
-    dir,
-  });
 }
 
 /** Every labs/<id>/lab.json; directories without one (scripts, guest images) are not labs. */
@@ -160,17 +64,52 @@ export function findOnPath(name: string, path: string): string | undefined {
 
 export type Readiness =
   | { readonly ready: true }
-  | { readonly ready: false; readonly missing: string; readonly message: string; readonly hint: string };
+  | {
+      readonly ready: false;
+      /** LAB_TOOL_MISSING: a program is not on the PATH; LAB_NOT_READY: the lab's ready script said no. */
+      readonly code: 'LAB_TOOL_MISSING' | 'LAB_NOT_READY';
+      readonly missing: string;
+      readonly message: string;
+      readonly hint: string;
+    };
 
-/** Ready when the shell's program and every tool are found on the PATH the lab's shell will get. */
+/** A ready script has this long to answer; past it the lab is reported not ready. */
+const READY_TIMEOUT_MS = 10_000;
+
+/**
+ * Ready when the shell's program and every tool are found on the PATH the lab's shell will get, and the
+ * lab's own ready script (if any) exits 0. Its last output line says what is missing and what to do.
+ */
 export function checkReadiness(lab: LabDefinition, path: string): Readiness {
   const program = lab.shell[0] ?? '';
   for (const tool of [program, ...lab.tools]) {
     if (findOnPath(tool, path) === undefined) {
-      return { ready: false, missing: tool, message: `${tool} manquant`, hint: 'lancez npm run setup' };
+      return { ready: false, code: 'LAB_TOOL_MISSING', missing: tool, message: `${tool} manquant`, hint: 'lancez npm run setup' };
     }
   }
-  return { ready: true };
+  if (lab.ready === undefined) return { ready: true };
+  const result = spawnSync(join(lab.dir, lab.ready), [], {
+    cwd: lab.dir,
+    env: { PATH: path, LAB_DIR: lab.dir, LANG: 'C.UTF-8' },
+    timeout: READY_TIMEOUT_MS,
+    encoding: 'utf8',
+  });
+  if (result.status === 0) return { ready: true };
+  const said = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').map((line) => line.trim()).filter(Boolean).pop();
+  const why = said ?? (result.error ? result.error.message : `code ${String(result.status ?? result.signal)}`);
+  return { ready: false, code: 'LAB_NOT_READY', missing: lab.ready, message: why, hint: 'puis rouvrez ce lab' };
+}
+
+/** A lab's readiness, remembered for `ttlMs`: a hundred pages saying hello run the ready scripts once. */
+export function cachedReadiness(check: (lab: LabDefinition) => Readiness, ttlMs: number): (lab: LabDefinition) => Readiness {
+  const cache = new Map<string, { readonly at: number; readonly readiness: Readiness }>();
+  return (lab) => {
+    const hit = cache.get(lab.id);
+    if (hit && performance.now() - hit.at < ttlMs) return hit.readiness;
+    const readiness = check(lab);
+    cache.set(lab.id, { at: performance.now(), readiness });
+    return readiness;
+  };
 }
 
 export function readinessReason(readiness: Readiness): string | undefined {

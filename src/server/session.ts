@@ -14,6 +14,7 @@ import type { ResolvedConfig } from './config.ts';
 import { buildLabEnv } from './env.ts';
 import type { LabDefinition } from './labs.ts';
 import { Disposable, disposableTimeout, toDisposable } from './lifecycle.ts';
+import { labShellArgv, SETUP_FAILED_EXIT } from './lab-shell.ts';
 import { FrameCache } from './outbox.ts';
 import { PtyHost, type PtyExit } from './pty-host.ts';
 import type { Sandbox } from './sandbox.ts';
@@ -33,7 +34,8 @@ export interface SessionOptions {
 export class Session extends Disposable {
   readonly lab: LabDefinition;
   readonly room: string;
-  readonly dir: string;
+  /** The shell's working directory (and HOME): a fresh one per shell, so a reset starts clean. */
+  dir: string;
   readonly closed: Promise<void>;
   private readonly attachments = new Set<Attachment>();
   private writer: Attachment | undefined;
@@ -52,7 +54,7 @@ export class Session extends Disposable {
     this.lab = options.lab;
     this.room = options.room;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.dir = options.sandbox.createSessionDir(join(options.config.stateDir, 'labs', this.lab.id), this.room);
+    this.dir = this.newDir();
     this.screen = this.newScreen(options.cols, options.rows);
     this.register(toDisposable(() => this.graceTimer && clearTimeout(this.graceTimer)));
     this.armIdleTimer(options.config.idleMs);
@@ -149,11 +151,19 @@ export class Session extends Disposable {
     this.pty.write(`${text.replace(/\r?\n/g, '\r')}\r`);
   }
 
-  /** Writer only: a new shell (same working directory), every page reset to a blank screen. */
+  /** Writer only: a new shell in a fresh working directory, every page reset to a blank screen. */
   reset(attachment: Attachment): void {
     if (attachment !== this.writer) return this.fail(attachment, errorValue('NOT_WRITER'));
     this.lastInput = Date.now();
+    const previous = this.dir;
     this.stopShell();
+    this.stops.push(Promise.all(this.stops).then(() => rm(previous, { recursive: true, force: true })));
+    try {
+      this.dir = this.newDir();
+    } catch (error) {
+      this.exited = true;
+      return this.fail(attachment, errorValue('LAB_START_FAILED', { detail: (error as Error).message }));
+    }
     for (const a of this.attachments) a.peer.outbox.sendMessage({ type: 'status', channel: a.channel, state: 'restarting' });
     const { cols, rows } = this.size;
     this.screen.dispose();
@@ -190,6 +200,10 @@ export class Session extends Disposable {
     this.options.onDisposed(this);
   }
 
+  private newDir(): string {
+    return this.options.sandbox.createSessionDir(join(this.options.config.stateDir, 'labs', this.lab.id), this.room);
+  }
+
   private newScreen(cols: number, rows: number): Screen {
     const screen = new Screen(cols, rows, (behind) => {
       if (screen === this.screen) this.pty?.setPaused('screen', behind);
@@ -200,7 +214,7 @@ export class Session extends Disposable {
   private startShell(cols: number, rows: number): void {
     const { lab, sandbox, config } = this.options;
     const env = buildLabEnv(lab, { user: sandbox.userName, home: this.dir }, config.env);
-    const { file, args } = sandbox.command(lab.shell, this.dir);
+    const { file, args } = sandbox.command(labShellArgv(lab), this.dir);
     const pty: PtyHost = new PtyHost(
       { file, args, cwd: this.dir, env, cols, rows, sandboxed: sandbox.mode === 'bwrap' },
       { onData: (chunk) => this.output(chunk), onExit: (exit) => this.shellExited(pty, exit) },
@@ -259,7 +273,8 @@ export class Session extends Disposable {
         this.exited = true;
         for (const a of this.attachments) {
           const { outbox } = a.peer;
-          if (early) this.fail(a, errorValue('LAB_START_FAILED', { detail: `le shell s’est arrêté aussitôt (code ${exit.code})` }));
+          if (exit.code === SETUP_FAILED_EXIT) this.fail(a, errorValue('LAB_SETUP_FAILED'));
+          else if (early) this.fail(a, errorValue('LAB_START_FAILED', { detail: `le shell s’est arrêté aussitôt (code ${exit.code})` }));
           outbox.sendMessage({ type: 'exit', channel: a.channel, code: exit.code, signal: exit.signal });
           outbox.sendMessage({ type: 'status', channel: a.channel, state: 'exited' });
         }

@@ -3,9 +3,10 @@
  * encoded slash or NUL, no symlink leading out), index.html for directories and never cached (it names
  * the hashed assets, which may be cached for good).
  */
-import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, sep } from 'node:path';
+import { LAB_SERVER_META } from '../protocol/messages.ts';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,6 +50,12 @@ export function resolveInside(root: string, urlPath: string): string | undefined
   return join(root, path);
 }
 
+/** The deck's index.html, marked as served by the lab server (see LAB_SERVER_META). */
+export function markServedPage(html: string): Buffer {
+  const meta = `<meta name="${LAB_SERVER_META}" content="1">`;
+  return Buffer.from(html.includes('<head>') ? html.replace('<head>', `<head>\n    ${meta}`) : meta + html, 'utf8');
+}
+
 export function createStaticHandler(distDir: string): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -79,13 +86,14 @@ export function createStaticHandler(distDir: string): (request: IncomingMessage,
     }
     const isIndex = file.endsWith(`${sep}index.html`);
     const isHashedAsset = file.startsWith(join(root, 'assets') + sep);
+    const body = isIndex ? markServedPage(readFileSync(file, 'utf8')) : undefined;
     response.writeHead(200, {
       'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': size,
+      'Content-Length': body ? body.length : size,
       'Cache-Control': isIndex ? 'no-store' : isHashedAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
-    if (request.method === 'HEAD') {
-      response.end();
+    if (request.method === 'HEAD' || body) {
+      response.end(request.method === 'HEAD' ? undefined : body);
       return;
     }
     const stream = createReadStream(file);

@@ -7,8 +7,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Plugin } from 'vite';
-import { resolveConfig } from './config.ts';
-import { createLabServer } from './lab-server.ts';
+import { LAB_SERVER_META } from '../protocol/messages.ts';
+import { resolveConfig, type ResolvedConfig } from './config.ts';
+import { createLabServer, type LabServer } from './lab-server.ts';
 import { formatStartup } from './startup-report.ts';
 
 export interface LabServerPluginOptions {
@@ -22,9 +23,20 @@ export function labServerPlugin(options: LabServerPluginOptions = {}): Plugin {
   return {
     name: 'deck:lab-server',
     apply: 'serve',
+    transformIndexHtml() {
+      return [{ tag: 'meta', attrs: { name: LAB_SERVER_META, content: '1' }, injectTo: 'head' }];
+    },
     async configureServer(vite) {
-      const config = resolveConfig(options.argv ?? [], options.env ?? process.env);
-      const labs = await createLabServer(config);
+      let config: ResolvedConfig;
+      let labs: LabServer;
+      try {
+        config = resolveConfig(options.argv ?? [], options.env ?? process.env);
+        labs = await createLabServer(config);
+      } catch (error) {
+        // The slides still hot-reload; the panes say there is no lab server.
+        vite.config.logger.error(`lab server: ${(error as Error).message}\nLes terminaux resteront hors ligne.`);
+        return;
+      }
       vite.middlewares.use((request, response, next) => {
         if (!labs.handleRequest(request, response)) next();
       });

@@ -53,8 +53,10 @@ function currentSlide(p: Page): Promise<SlideState> {
       brokenImages: images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
       // remark's slide is a fixed-size box (1210 x 681 before scaling): content taller than the box, or
       // overflowing it, is cut off on the projector.
+      // A demo slide's text column hides its overflow (the terminal takes the rest): measured too.
       overflow: Math.max(
         content.scrollHeight - content.clientHeight,
+        ...[...content.querySelectorAll<HTMLElement>('.lab-text')].map((text) => text.scrollHeight - text.clientHeight),
         content.offsetHeight - (content.closest<HTMLElement>('.remark-slide-scaler')?.offsetHeight ?? 0),
       ),
     };

@@ -115,8 +115,9 @@ export class LabClient {
   }
 
   /** Waits until the channel's output (since the connection opened) contains `needle`. */
-  waitForOutput(channel: number, needle: string, timeoutMs = 15_000): Promise<string> {
-    return this.until(() => (this.text(channel).includes(needle) ? this.text(channel) : undefined), `output "${needle}"`, timeoutMs);
+  waitForOutput(channel: number, needle: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const found = (text: string): boolean => (typeof needle === 'string' ? text.includes(needle) : needle.test(text));
+    return this.until(() => (found(this.text(channel)) ? this.text(channel) : undefined), `output "${String(needle)}"`, timeoutMs);
   }
 
   /** Acks everything received and not acked yet (a page catching up). */

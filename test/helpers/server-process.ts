@@ -23,14 +23,21 @@ async function exchange(url: string): Promise<string> {
   return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 }
 
-export async function spawnServer(args: readonly string[] = []): Promise<ServerProcess> {
+export interface SpawnOptions {
+  /** The project's labs/ for end-to-end tests; the small fixture labs by default. */
+  readonly labsDir?: string;
+  /** A built deck (dist/); a tiny fixture by default. */
+  readonly distDir?: string;
+}
+
+export async function spawnServer(args: readonly string[] = [], options: SpawnOptions = {}): Promise<ServerProcess> {
   ensureLabUser();
   const stateDir = scratchDir('lab-proc-state');
-  const distDir = scratchDir('lab-proc-dist');
-  writeDistFixture(distDir);
+  const distDir = options.distDir ?? scratchDir('lab-proc-dist');
+  if (!options.distDir) writeDistFixture(distDir);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'server', 'main.ts'), '--port', '0', '--labs', FIXTURE_LABS, '--state', stateDir, '--dist', distDir, '--audience', ...args],
+    ['--import', 'tsx', join(ROOT, 'src', 'server', 'main.ts'), '--port', '0', '--labs', options.labsDir ?? FIXTURE_LABS, '--state', stateDir, '--dist', distDir, '--audience', ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', LANG: 'C.UTF-8', HOME: process.env['HOME'] ?? '/' } },
   );
   let output = '';
@@ -73,7 +80,7 @@ export async function spawnServer(args: readonly string[] = []): Promise<ServerP
     cleanup() {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(stateDir, { recursive: true, force: true });
-      rmSync(distDir, { recursive: true, force: true });
+      if (!options.distDir) rmSync(distDir, { recursive: true, force: true });
     },
   };
 }

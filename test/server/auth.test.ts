@@ -124,7 +124,10 @@ describe('the audience', () => {
 
 describe('GET /api/status', () => {
   it('needs a cookie, and tells the role and the labs’ readiness', async () => {
-    expect((await get('/api/status')).status).toBe(401);
+    // Without a cookie: no role, no labs, a hint; 200 so the page's probe is not a console error.
+    const stranger = await get('/api/status');
+    expect(stranger.status).toBe(200);
+    expect(await stranger.json()).toEqual({ version: 1, role: null, labs: [], error: expect.stringContaining('Non connecté') });
     const presenter = await get('/api/status', { Cookie: server.presenterCookie });
     expect(presenter.status).toBe(200);
     expect(presenter.headers.get('cache-control')).toBe('no-store');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLabEnv, DEFAULT_PATH, labPath } from '../../src/server/env.ts';
-import { parseLabDefinition } from '../../src/server/labs.ts';
+import { parseLabDefinition } from '../../src/protocol/lab-definition.ts';
 
 const lab = parseLabDefinition(
   { id: 'qemu', title: 'qemu', shell: ['bash'], env: { allow: ['LANG', 'TZ', 'ABSENT'], set: { PS1: '$ ', LANG: 'fr_FR.UTF-8' } } },

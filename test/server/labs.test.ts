@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkReadiness, LabDefinitionError, loadLabs, parseLabDefinition, readinessReason } from '../../src/server/labs.ts';
+import { LabDefinitionError, parseLabDefinition } from '../../src/protocol/lab-definition.ts';
+import { cachedReadiness, checkReadiness, loadLabs, readinessReason } from '../../src/server/labs.ts';
 import { DEFAULT_PATH } from '../../src/server/env.ts';
 import { FIXTURE_LABS, ROOT } from '../helpers/lab-server.ts';
 
@@ -9,7 +10,7 @@ const BROKEN = join(FIXTURE_LABS, 'broken');
 describe('lab definitions', () => {
   it('loads every labs/<id>/lab.json, and only those', () => {
     const { labs, warnings } = loadLabs(FIXTURE_LABS);
-    expect([...labs.keys()]).toEqual(['early-exit', 'missing-tool', 'shell']);
+    expect([...labs.keys()]).toEqual(['early-exit', 'missing-tool', 'not-ready', 'setup-fails', 'shell', 'staged']);
     expect(warnings).toEqual([]);
     const shell = labs.get('shell');
     expect(shell).toMatchObject({
@@ -55,8 +56,50 @@ describe('lab definitions', () => {
     expect(lab).toBeDefined();
     if (!lab) return;
     const readiness = checkReadiness(lab, DEFAULT_PATH);
-    expect(readiness).toEqual({ ready: false, missing: 'qemu-img-absent-for-tests', message: 'qemu-img-absent-for-tests manquant', hint: 'lancez npm run setup' });
+    expect(readiness).toEqual({
+      ready: false,
+      code: 'LAB_TOOL_MISSING',
+      missing: 'qemu-img-absent-for-tests',
+      message: 'qemu-img-absent-for-tests manquant',
+      hint: 'lancez npm run setup',
+    });
     expect(readinessReason(readiness)).toBe('qemu-img-absent-for-tests manquant : lancez npm run setup');
     expect(checkReadiness({ ...lab, tools: [] }, '/nonexistent')).toMatchObject({ ready: false, missing: 'bash' });
+  });
+
+  it('asks the lab’s ready script, and reports its last line when it says no', () => {
+    const { labs } = loadLabs(FIXTURE_LABS);
+    const notReady = labs.get('not-ready');
+    const staged = labs.get('staged');
+    if (!notReady || !staged) throw new Error('fixture labs missing');
+    expect(checkReadiness(notReady, DEFAULT_PATH)).toMatchObject({
+      ready: false,
+      code: 'LAB_NOT_READY',
+      message: 'VM du lab non construite : lancez sudo npm run setup',
+    });
+    expect(checkReadiness(staged, DEFAULT_PATH)).toEqual({ ready: true });
+  });
+
+  it('remembers a readiness answer for a while, then asks again', () => {
+    let calls = 0;
+    const lab = loadLabs(FIXTURE_LABS).labs.get('shell');
+    if (!lab) throw new Error('fixture lab missing');
+    const cached = cachedReadiness(() => (calls++, { ready: true }), 60_000);
+    cached(lab);
+    cached(lab);
+    expect(calls).toBe(1);
+    const uncached = cachedReadiness(() => (calls++, { ready: true }), 0);
+    uncached(lab);
+    uncached(lab);
+    expect(calls).toBe(3);
+  });
+
+  it('accepts the project’s qemu and libvirt labs, each with a ready and a setup script', () => {
+    const { labs, warnings } = loadLabs(join(ROOT, 'labs'));
+    expect(warnings).toEqual([]);
+    for (const id of ['qemu', 'libvirt']) {
+      expect(labs.get(id), id).toMatchObject({ ready: 'ready', setup: 'setup' });
+      expect(Object.keys(labs.get(id)?.commands ?? {}).length, id).toBeGreaterThan(4);
+    }
   });
 });

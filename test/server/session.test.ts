@@ -177,6 +177,42 @@ describe('a lab session', () => {
     await main.close();
   });
 
+  it('prepares each fresh working directory with the lab’s setup script, again on reset', async () => {
+    const client = await LabClient.open(server);
+    await client.attach(1, 'staged', { room: freshRoom() });
+    await client.waitForOutput(1, 'staged$ ');
+    client.send({ type: 'run', channel: 1, commandId: 'show' });
+    const first = /prepared in (\S+)/.exec(await client.waitForOutput(1, 'prepared in '))?.[1];
+    client.send({ type: 'input', channel: 1, data: 'touch left-behind; echo touched-$((3))\r' });
+    await client.waitForOutput(1, 'touched-3');
+    client.clearOutput(1);
+    client.send({ type: 'reset', channel: 1 });
+    await client.waitForOutput(1, 'staged$ ');
+    client.send({ type: 'input', channel: 1, data: 'cat prepared.txt; ls left-behind 2>&1 | grep -c "No such"\r' });
+    const after = await client.waitForOutput(1, /prepared in (\S+)\s+1\s/);
+    const second = /prepared in (\S+)/.exec(after)?.[1];
+    expect(first).toBeDefined();
+    expect(second).not.toBe(first);
+    await client.close();
+  });
+
+  it('says when the lab’s setup failed, with its message in the terminal', async () => {
+    const client = await LabClient.open(server);
+    await client.attach(1, 'setup-fails', { room: freshRoom() });
+    const error = await client.next('error', (m) => m.channel === 1 && m.code === 'LAB_SETUP_FAILED');
+    expect(error.hint).toContain('Redémarrer');
+    await client.waitForOutput(1, 'image de base introuvable');
+    await client.close();
+  });
+
+  it('refuses to open a lab its ready script rejects, saying why', async () => {
+    const client = await LabClient.open(server);
+    client.send({ type: 'attach', channel: 1, lab: 'not-ready', cols: 80, rows: 24 });
+    const error = await client.next('error', (m) => m.channel === 1);
+    expect(error).toMatchObject({ code: 'LAB_NOT_READY', message: 'VM du lab non construite : lancez sudo npm run setup' });
+    await client.close();
+  });
+
   it('tells the pane why a lab cannot start, and keeps serving', async () => {
     const client = await LabClient.open(server);
     client.send({ type: 'attach', channel: 1, lab: 'missing-tool', cols: 80, rows: 24 });

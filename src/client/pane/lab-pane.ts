@@ -29,6 +29,8 @@ export interface LabPaneOptions {
   /** Called with what the person types (and xterm's replies); the connection decides if it is sent. */
   readonly onInput: (data: string) => void;
   readonly onResize: (cols: number, rows: number) => void;
+  /** The writer asked for a fresh shell in a fresh working directory. */
+  readonly onReset: () => void;
 }
 
 export class LabPane {
@@ -43,6 +45,9 @@ export class LabPane {
   private lastEscape = 0;
   private resizeObserver: ResizeObserver | undefined;
   private disposed = false;
+  /** A viewer shows the session at the writer's size: the font is fitted to it, not the grid to the pane. */
+  private followed: { readonly cols: number; readonly rows: number } | undefined;
+  private readonly resetButton: HTMLButtonElement;
 
   constructor(private readonly options: LabPaneOptions) {
     this.element = el('section', 'lab-pane');
@@ -52,12 +57,14 @@ export class LabPane {
     title.textContent = options.title;
     this.badge = el('span', 'lab-pane-badge');
     const tools = el('span', 'lab-pane-tools');
+    this.resetButton = this.button('↺', 'Redémarrer le lab (shell neuf, dossier neuf)', () => this.options.onReset());
     tools.append(
+      this.resetButton,
       this.button('A−', 'Réduire la police', () => this.zoom(-1)),
       this.button('A+', 'Agrandir la police', () => this.zoom(1)),
       this.button('⇔', 'Élargir le terminal', () => this.toggleClass('wide')),
       this.button('▭', 'Replier le terminal', () => this.toggleClass('collapsed')),
-      this.button('⛶', 'Plein écran', () => this.toggleClass('fullscreen')),
+      this.button('⤢', 'Plein écran', () => this.toggleClass('fullscreen')),
     );
     header.append(title, this.badge, tools);
     this.message = el('div', 'lab-pane-message');
@@ -100,6 +107,24 @@ export class LabPane {
     this.element.dataset['state'] = state;
   }
 
+  /** Viewers cannot type, run or reset: the terminal ignores keys and the reset control goes away. */
+  setReadOnly(readOnly: boolean): void {
+    this.terminal.options.disableStdin = readOnly;
+    this.terminal.options.cursorBlink = !readOnly;
+    this.resetButton.hidden = readOnly;
+    if (!readOnly) {
+      this.followed = undefined;
+      this.refit();
+    }
+  }
+
+  /** Shows the session at cols x rows, with the largest font that fits the pane. */
+  followSize(cols: number, rows: number): void {
+    this.followed = { cols, rows };
+    if (this.terminal.cols !== cols || this.terminal.rows !== rows) this.terminal.resize(cols, rows);
+    this.fitFont();
+  }
+
   /** A readable message over the terminal (never HTML: it may quote server text). */
   showMessage(text: string | undefined): void {
     this.message.textContent = text ?? '';
@@ -112,7 +137,18 @@ export class LabPane {
 
   refit(): void {
     if (!this.terminal.element || this.body.clientWidth === 0) return;
-    this.fit.fit();
+    if (this.followed) this.fitFont();
+    else this.fit.fit();
+  }
+
+  private fitFont(): void {
+    const wanted = this.followed;
+    if (!wanted || !this.terminal.element || this.body.clientWidth === 0) return;
+    for (let index = FONT_SIZES.length - 1; index >= 0; index--) {
+      this.terminal.options.fontSize = FONT_SIZES[index];
+      const fits = this.fit.proposeDimensions();
+      if (index === 0 || (fits && fits.cols >= wanted.cols && fits.rows >= wanted.rows)) break;
+    }
   }
 
   dispose(): void {
@@ -126,6 +162,7 @@ export class LabPane {
   private zoom(step: number): void {
     this.fontIndex = Math.min(FONT_SIZES.length - 1, Math.max(0, this.fontIndex + step));
     this.terminal.options.fontSize = FONT_SIZES[this.fontIndex];
+    this.followed = undefined;
     this.refit();
   }
 

@@ -1,0 +1,93 @@
+/**
+ * Live labs in the deck: one pane per lab for the whole deck (created when a slide of that lab first
+ * shows, then moved from slide to slide with its terminal and scrollback), all on one connection.
+ * Demo slides get two columns and, for a presenter page that has the writer role, a run control on each
+ * command line. remark's cloned window (`c`, the projector) attaches as a viewer: it shows what the
+ * presenter's page types.
+ */
+import type { DeckModule } from '../protocol/deck-update.ts';
+import { LabConnection } from './connection.ts';
+import { LabChannel } from './pane/lab-channel.ts';
+import { layoutLabSlides, type LabSlot } from './pane/lab-layout.ts';
+import type { Slideshow } from './remark.ts';
+import { addRunControls, clearRunControls } from './run-command.ts';
+
+/** remark's clone is opened by the presenter's page with window.open. */
+function isCloneWindow(): boolean {
+  try {
+    return window.opener !== null && (window.opener as Window).location.origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
+/** remark counts each incremental step (`--`) as a slide; the deck module lists slides with their steps. */
+function deckIndex(deck: DeckModule, remarkIndex: number): number {
+  let steps = 0;
+  for (const [index, slide] of deck.slides.entries()) {
+    steps += slide.steps;
+    if (remarkIndex < steps) return index;
+  }
+  return -1;
+}
+
+export interface LiveLabs {
+  /** Lays the slides out again after remark re-rendered them (hot reload). */
+  relayout(deck: DeckModule): void;
+}
+
+export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
+  const connection = new LabConnection();
+  const mode = isCloneWindow() ? 'view' : 'write';
+  const channels = new Map<string, LabChannel>();
+  let deck = initial;
+  let slots = new Map<number, LabSlot>();
+
+  const channelFor = (lab: string): LabChannel => {
+    let channel = channels.get(lab);
+    if (!channel) {
+      const title = connection.labs.find((info) => info.id === lab)?.title ?? lab;
+      channel = new LabChannel(lab, title, connection, mode);
+      // Run controls follow the role: a page that loses the writer role (another presenter page) loses them.
+      channel.onRoleChange = redecorate;
+      channels.set(lab, channel);
+    }
+    return channel;
+  };
+
+  const decorate = (slot: LabSlot): void => {
+    const channel = channels.get(slot.lab);
+    const commands = deck.slides[deckIndex(deck, slot.index)]?.commands ?? [];
+    if (channel?.canRun) addRunControls(slot.content, commands, (command) => channel.run(command.id));
+    else clearRunControls(slot.content);
+  };
+
+  const show = (index: number): void => {
+    const slot = slots.get(index);
+    if (!slot) return;
+    const channel = channelFor(slot.lab);
+    channel.pane.mount(slot.slot);
+    channel.open();
+    decorate(slot);
+  };
+
+  const layout = (): void => {
+    slots = layoutLabSlides(slideshow);
+    show(slideshow.getCurrentSlideIndex());
+  };
+
+  function redecorate(): void {
+    const slot = slots.get(slideshow.getCurrentSlideIndex());
+    if (slot) decorate(slot);
+  }
+
+  slideshow.on('afterShowSlide', (slide) => show(slide.getSlideIndex()));
+  layout();
+  connection.start();
+  return {
+    relayout(next) {
+      deck = next;
+      layout();
+    },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * One lab's pane on the shared connection: what the server says goes into the terminal and the badge,
+ * what the person types goes out if this page has the writer role. Output is acked once written into
+ * xterm.js (its write callback), in ACK_SIZE steps, so a pane that cannot keep up pauses the shell.
+ */
+import { ACK_SIZE } from '../../protocol/limits.ts';
+import type { ServerMessage, SessionRole } from '../../protocol/messages.ts';
+import type { ConnectionState, LabConnection } from '../connection.ts';
+import { LabPane, type PaneState } from './lab-pane.ts';
+
+const DETACH_TEXT: Record<string, string> = {
+  slow: 'Ce terminal a pris trop de retard : reconnexion…',
+  idle: 'Session du lab fermée après une longue inactivité. Cliquez « Redémarrer » pour un nouveau shell.',
+  ended: 'Session du lab terminée.',
+  shutdown: 'Le serveur de labs s’arrête.',
+};
+
+export class LabChannel {
+  readonly pane: LabPane;
+  /** Told when this page gains or loses the right to run commands. */
+  onRoleChange: (() => void) | undefined;
+  private channel: number | undefined;
+  private role: SessionRole | undefined;
+  private unacked = 0;
+  private attached = false;
+  private connectionState: ConnectionState = 'connecting';
+
+  constructor(
+    readonly lab: string,
+    title: string,
+    private readonly connection: LabConnection,
+    /** 'view' in remark's cloned window: the projector shows what the presenter's page types. */
+    private readonly mode: 'write' | 'view',
+  ) {
+    this.pane = new LabPane({
+      lab,
+      title,
+      onInput: (data) => this.typed(data),
+      onResize: (cols, rows) => this.resized(cols, rows),
+      onReset: () => this.reset(),
+    });
+    connection.onState((state) => this.connectionChanged(state));
+  }
+
+  /** Attaches (once) when the pane is first shown; it then stays attached in the background. */
+  open(): void {
+    if (this.channel !== undefined) return;
+    this.channel = this.connection.open({
+      lab: this.lab,
+      mode: this.mode,
+      size: () => ({ cols: this.pane.terminal.cols, rows: this.pane.terminal.rows }),
+      message: (message) => this.received(message),
+      output: (data) => this.write(data),
+    });
+  }
+
+  get isWriter(): boolean {
+    return this.role === 'writer' && this.connectionState === 'live';
+  }
+
+  /** Run controls are shown only where a click would run: the writer, not the projector's clone. */
+  get canRun(): boolean {
+    return this.mode === 'write' && this.isWriter;
+  }
+
+  /** Types the lab's command `commandId` (the server looks up its text); false if it could not be sent. */
+  run(commandId: string): boolean {
+    this.open();
+    if (this.channel === undefined || !this.isWriter) return false;
+    return this.connection.send({ type: 'run', channel: this.channel, commandId });
+  }
+
+  private typed(data: string): void {
+    if (this.channel === undefined || !this.isWriter) return;
+    this.connection.send({ type: 'input', channel: this.channel, data });
+  }
+
+  private resized(cols: number, rows: number): void {
+    if (this.channel === undefined || !this.isWriter) return;
+    this.connection.send({ type: 'resize', channel: this.channel, cols, rows });
+  }
+
+  private reset(): void {
+    if (this.channel === undefined || !this.isWriter) return;
+    this.pane.showMessage(undefined);
+    if (this.attached) this.connection.send({ type: 'reset', channel: this.channel });
+    else this.reattach();
+  }
+
+  private write(data: Uint8Array): void {
+    const length = data.length;
+    // xterm keeps the bytes until parsed: the frame's buffer is not reused, so no copy is needed.
+    this.pane.terminal.write(data, () => {
+      this.unacked += length;
+      if (this.unacked >= ACK_SIZE && this.channel !== undefined) {
+        this.connection.send({ type: 'ack', channel: this.channel, bytes: this.unacked });
+        this.unacked = 0;
+      }
+    });
+  }
+
+  private received(message: ServerMessage): void {
+    const terminal = this.pane.terminal;
+    switch (message.type) {
+      case 'attached':
+        this.attached = true;
+        this.setRole(message.role);
+        this.pane.showMessage(undefined);
+        if (message.role === 'viewer') this.pane.followSize(message.cols, message.rows);
+        else this.resized(terminal.cols, terminal.rows);
+        break;
+      case 'snapshot':
+        this.unacked = 0;
+        terminal.reset();
+        if (this.role === 'viewer') this.pane.followSize(message.cols, message.rows);
+        terminal.write(message.data);
+        break;
+      case 'resized':
+        if (this.role === 'viewer') this.pane.followSize(message.cols, message.rows);
+        break;
+      case 'role':
+        this.setRole(message.role);
+        break;
+      case 'status':
+        if (message.state === 'restarting') this.pane.showMessage('Redémarrage du lab…');
+        if (message.state === 'running') this.pane.showMessage(undefined);
+        break;
+      case 'exit':
+        this.pane.showMessage(`Le shell du lab s’est terminé (code ${message.code}).${this.role === 'writer' ? ' « Redémarrer » en ouvre un neuf.' : ''}`);
+        break;
+      case 'detached':
+        this.attached = false;
+        this.pane.showMessage(DETACH_TEXT[message.reason] ?? 'Détaché du lab.');
+        if (message.reason === 'slow' || message.reason === 'ended') this.reattach();
+        break;
+      case 'error':
+        this.pane.showMessage(message.hint ? `${message.message}\n${message.hint}` : message.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Asks for the session again on the same channel (the server released it). */
+  private reattach(): void {
+    const channel = this.channel;
+    if (channel === undefined) return;
+    const { cols, rows } = this.pane.terminal;
+    this.connection.send({ type: 'attach', channel, lab: this.lab, cols, rows, mode: this.mode });
+  }
+
+  private setRole(role: SessionRole): void {
+    this.role = role;
+    this.pane.setReadOnly(role !== 'writer');
+    this.updateBadge();
+    this.onRoleChange?.();
+  }
+
+  private connectionChanged(state: ConnectionState): void {
+    this.connectionState = state;
+    if (state !== 'live') this.attached = false;
+    if (state === 'unauthorized') {
+      this.pane.showMessage('Terminal non connecté : ouvrez l’adresse complète (avec ?token=…) affichée par « npm start ».');
+    } else if (state === 'offline') {
+      this.pane.showMessage('Pas de serveur de labs : lancez « npm start » pour des terminaux en direct.');
+    } else if (state === 'live' && this.role === undefined) {
+      this.pane.showMessage(undefined);
+    }
+    this.updateBadge();
+    this.onRoleChange?.();
+  }
+
+  private updateBadge(): void {
+    const state: PaneState =
+      this.connectionState === 'live'
+        ? this.role === 'viewer'
+          ? 'viewer'
+          : 'live'
+        : this.connectionState === 'unauthorized'
+          ? 'offline'
+          : this.connectionState;
+    this.pane.setState(state);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * What a lab is: labs/<id>/lab.json, validated the same way by the lab server (which runs it) and by the
+ * deck (whose `*$` command lines on a `lab:` slide must be commands of that lab, by id). Pure: the caller
+ * reads the file and gives the parsed JSON. A broken definition throws an error naming the file and the
+ * field; fields this version does not know are reported as warnings, never used.
+ */
+import { ID_PATTERN } from './validate.ts';
+
+export interface LabDefinition {
+  readonly id: string;
+  readonly title: string;
+  /** argv of the long-lived shell; `$LAB_DIR` in an argument is replaced by the lab's folder. */
+  readonly shell: readonly string[];
+  /** Only "state" so far: a fresh working directory per session under the state directory. */
+  readonly cwd: 'state';
+  readonly env: { readonly allow: readonly string[]; readonly set: Readonly<Record<string, string>> };
+  /** Programs that must be on the lab's PATH for it to be ready (the shell's own program is added). */
+  readonly tools: readonly string[];
+  /** Script of the lab's folder proving the lab can run (exit 0); its last output line says why not. */
+  readonly ready: string | undefined;
+  /**
+   * Script of the lab's folder run in each fresh working directory, as the shell's user, before the shell
+   * starts (copies the guest's disks, renders a domain's XML...). Reset runs it again in a new directory.
+   */
+  readonly setup: string | undefined;
+  /** commandId -> text typed into the shell (then Enter) by `run`. */
+  readonly commands: Readonly<Record<string, string>>;
+  /** Absolute path of labs/<id>. */
+  readonly dir: string;
+}
+
+export class LabDefinitionError extends Error {
+  override readonly name = 'LabDefinitionError';
+}
+
+const KNOWN_FIELDS = new Set(['id', 'title', 'shell', 'cwd', 'env', 'tools', 'ready', 'setup', 'commands']);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const TOOL_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
+/** A script of the lab's own folder: a plain file name, no path. */
+const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const MAX_COMMAND_CHARS = 4096;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The text a slide shows for a command, compared with the lab's: runs of blanks count as one space. */
+export function normalizeCommand(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Validates one parsed lab.json; `where` names the file in every error. */
+export function parseLabDefinition(value: unknown, dirName: string, dir: string, where: string, warnings: string[]): LabDefinition {
+  const fail = (field: string, problem: string): never => {
+    throw new LabDefinitionError(`${where} : champ « ${field} » : ${problem}`);
+  };
+  if (!isObject(value)) return fail('(racine)', 'objet JSON attendu');
+  for (const key of Object.keys(value)) {
+    if (!KNOWN_FIELDS.has(key)) warnings.push(`${where} : champ « ${key} » inconnu de cette version, ignoré`);
+  }
+  const id = value['id'];
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) return fail('id', 'identifiant [a-z0-9._-] attendu');
+  if (id !== dirName) fail('id', `doit être le nom du dossier (« ${dirName} »)`);
+  const title = value['title'];
+  if (typeof title !== 'string' || title.trim() === '' || title.length > 200) fail('title', 'texte non vide attendu');
+
+  const shell = value['shell'];
+  if (!Array.isArray(shell) || shell.length === 0) return fail('shell', 'liste non vide attendue (ex. ["bash", "-i"])');
+  shell.forEach((arg, i) => {
+    if (typeof arg !== 'string' || arg === '' || arg.includes('\0')) fail(`shell[${i}]`, 'texte non vide attendu');
+  });
+  const cwd = value['cwd'] ?? 'state';
+  if (cwd !== 'state') fail('cwd', '« state » attendu (un dossier neuf par session)');
+
+  const env = value['env'] ?? {};
+  if (!isObject(env)) return fail('env', 'objet { allow, set } attendu');
+  for (const key of Object.keys(env)) if (key !== 'allow' && key !== 'set') fail(`env.${key}`, 'champ inconnu');
+  const allow = env['allow'] ?? [];
+  if (!Array.isArray(allow)) return fail('env.allow', 'liste de noms de variables attendue');
+  allow.forEach((name, i) => {
+    if (typeof name !== 'string' || !ENV_NAME.test(name)) fail(`env.allow[${i}]`, 'nom de variable attendu');
+  });
+  const set = env['set'] ?? {};
+  if (!isObject(set)) return fail('env.set', 'objet nom -> valeur attendu');
+  for (const [name, val] of Object.entries(set)) {
+    if (!ENV_NAME.test(name)) fail(`env.set.${name}`, 'nom de variable invalide');
+    if (typeof val !== 'string' || val.includes('\0')) fail(`env.set.${name}`, 'texte attendu');
+  }
+
+  const tools = value['tools'] ?? [];
+  if (!Array.isArray(tools)) return fail('tools', 'liste de programmes attendue');
+  tools.forEach((tool, i) => {
+    if (typeof tool !== 'string' || !TOOL_NAME.test(tool)) fail(`tools[${i}]`, 'nom de programme attendu (sans chemin)');
+  });
+
+  const script = (field: 'ready' | 'setup'): string | undefined => {
+    const name = value[field];
+    if (name === undefined) return undefined;
+    if (typeof name !== 'string' || !SCRIPT_NAME.test(name)) return fail(field, 'nom d’un script du dossier du lab attendu (sans chemin)');
+    return name;
+  };
+  const ready = script('ready');
+  const setup = script('setup');
+
+  const commands = value['commands'] ?? {};
+  if (!isObject(commands)) return fail('commands', 'objet id -> texte attendu');
+  const seen = new Map<string, string>();
+  for (const [commandId, text] of Object.entries(commands)) {
+    if (!ID_PATTERN.test(commandId)) fail(`commands.${commandId}`, 'identifiant [a-z0-9._-] attendu');
+    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_COMMAND_CHARS || text.includes('\0') || text.includes('\x1b')) {
+      return fail(`commands.${commandId}`, `texte non vide de moins de ${MAX_COMMAND_CHARS} caractères, sans NUL ni Échap, attendu`);
+    }
+    const other = seen.get(normalizeCommand(text));
+    if (other !== undefined) fail(`commands.${commandId}`, `même texte que « ${other} » : une commande n’a qu’un identifiant`);
+    seen.set(normalizeCommand(text), commandId);
+  }
+
+  return Object.freeze({
+    id,
+    title: (title as string).trim(),
+    shell: Object.freeze([...(shell as string[])]),
+    cwd: 'state' as const,
+    env: Object.freeze({
+      allow: Object.freeze([...(allow as string[])]),
+      set: Object.freeze({ ...(set as Record<string, string>) }),
+    }),
+    tools: Object.freeze([...(tools as string[])]),
+    ready,
+    setup,
+    commands: Object.freeze({ ...(commands as Record<string, string>) }),
+    dir,
+  });
+}
+
+/** The id of the lab command a slide shows, if the lab has it. */
+export function commandIdFor(lab: Pick<LabDefinition, 'commands'>, shown: string): string | undefined {
+  const wanted = normalizeCommand(shown);
+  for (const [id, text] of Object.entries(lab.commands)) if (normalizeCommand(text) === wanted) return id;
+  return undefined;
+}

@@ -1,0 +1,141 @@
+/**
+ * The live panes against the real lab server (its own process, the project's labs, the built deck):
+ * click a command on a slide and see real qemu-img, qemu and virsh answer in the pane; type in the
+ * terminal without remark stealing keys; reload and get the same screen back; the audience page watches
+ * read-only, without run controls.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
+import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const dist = process.env['DECK_DIST'] || join(ROOT, 'dist');
+
+let server: ServerProcess;
+let browser: Browser;
+let page: Page;
+let problems: PageProblems;
+
+/** The start URL printed by the server, token included, and the audience one. */
+function startUrls(): { presenter: string; audience: string } {
+  const output = server.output();
+  return {
+    presenter: /Ouvrez : (\S+)/.exec(output)?.[1] ?? '',
+    audience: /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '',
+  };
+}
+
+async function openDeck(p: Page, url: string): Promise<void> {
+  await p.goto(url);
+  await p.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
+}
+
+/** Goes to the first demo slide whose code shows `text` (remark's hash counts steps from 1). */
+async function gotoSlideWith(p: Page, text: string): Promise<void> {
+  const index = await p.evaluate((wanted) => {
+    const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
+    return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
+  }, text);
+  expect(index, `a demo slide showing ${text}`).toBeGreaterThanOrEqual(0);
+  await p.evaluate((n) => (location.hash = `#${n + 1}`), index);
+  await p.waitForFunction(() => document.querySelector('.remark-visible .lab-pane') !== null);
+}
+
+function paneText(p: Page): Promise<string> {
+  return p.evaluate(() => document.querySelector<HTMLElement>('.remark-visible .lab-pane .xterm-rows')?.innerText ?? '');
+}
+
+async function waitForPane(p: Page, pattern: RegExp, timeout = 30_000): Promise<void> {
+  try {
+    await p.waitForFunction(
+      ([source, flags]) => new RegExp(source ?? '', flags).test(document.querySelector<HTMLElement>('.remark-visible .lab-pane .xterm-rows')?.innerText ?? ''),
+      [pattern.source, pattern.flags],
+      { timeout, polling: 100 },
+    );
+  } catch (error) {
+    throw new Error(`pane never showed ${pattern}; it shows:\n${await paneText(p)}`, { cause: error });
+  }
+}
+
+/** Clicks the run control of the visible slide's command that starts with `command`. */
+async function run(p: Page, command: string): Promise<void> {
+  const control = p.locator('.remark-visible .remark-code-line.runnable', { hasText: command }).first().locator('.run-command');
+  await control.click();
+}
+
+beforeAll(async () => {
+  server = await spawnServer(['--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  problems = watchPage(page, server.target.origin);
+  await openDeck(page, startUrls().presenter);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) {
+    server.child.kill('SIGTERM');
+    await server.exited;
+    server.cleanup();
+  }
+});
+
+describe('lab panes on the real server', () => {
+  it('runs qemu-img from the slide, takes typing without remark keys, restores the screen on reload', async () => {
+    await gotoSlideWith(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+    await page.waitForSelector('.remark-visible .lab-pane[data-state="live"]');
+    expect(page.url()).not.toContain('token=');
+    await run(page, 'qemu-img create');
+    await waitForPane(page, /Formatting '\/tmp\/img\.qcow2', fmt=qcow2/);
+
+    await page.locator('.remark-visible .lab-pane .xterm').click();
+    await page.keyboard.type('qemu-img info /tmp/img.qcow2');
+    await page.keyboard.press('Enter');
+    await waitForPane(page, /virtual size: 6 GiB/);
+    // `p` typed in the terminal is the shell's, not remark's presenter key.
+    await page.keyboard.type('echo p');
+    await page.keyboard.press('Enter');
+    await waitForPane(page, /\n\s*p\s*\n/);
+    expect(await page.evaluate(() => document.querySelector('.remark-presenter-mode') !== null)).toBe(false);
+    await screenshot(page, 'lab-qemu-img');
+
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
+    await gotoSlideWith(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+    await waitForPane(page, /virtual size: 6 GiB/);
+  });
+
+  it('boots the tiny guest from the slide and shows its shell prompt', async () => {
+    await run(page, 'qemu-system-x86_64 -accel $ACCEL -m 256 -nographic');
+    await waitForPane(page, /root@tiny:\/# /, 90_000);
+    await screenshot(page, 'lab-qemu-boot');
+  });
+
+  it('lets the audience watch read-only, without run controls', async () => {
+    const audience = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    try {
+      await openDeck(audience, startUrls().audience);
+      await gotoSlideWith(audience, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+      await audience.waitForSelector('.remark-visible .lab-pane[data-state="viewer"]');
+      await waitForPane(audience, /root@tiny:\/# /);
+      expect(await audience.locator('.remark-visible .run-command').count()).toBe(0);
+    } finally {
+      await audience.close();
+    }
+  });
+
+  it('defines, starts and lists a libvirt domain with virsh', async () => {
+    await gotoSlideWith(page, 'virsh define tiny.xml');
+    await page.waitForSelector('.remark-visible .lab-pane[data-lab="libvirt"][data-state="live"]');
+    await run(page, 'virsh define tiny.xml');
+    await waitForPane(page, /Domain 'tiny' defined from tiny\.xml/, 60_000);
+    await run(page, 'virsh start tiny');
+    await waitForPane(page, /Domain 'tiny' started/, 60_000);
+    await run(page, 'virsh list --all');
+    await waitForPane(page, /\d+\s+tiny\s+running/);
+    await screenshot(page, 'lab-libvirt');
+    expect(problems.list).toEqual([]);
+  });
+});
