@@ -67,7 +67,7 @@ export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
     if (!slot) return;
     const channel = channelFor(slot.lab);
     channel.pane.mount(slot.slot);
-    channel.open();
+    channel.showDemo(deck.slides[deckIndex(deck, index)]?.recording);
     decorate(slot);
   };
 

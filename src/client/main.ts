@@ -10,6 +10,7 @@ import '@xterm/xterm/css/xterm.css';
 import './theme/pane.css';
 import deck from 'virtual:deck';
 import { createSlideshow } from './deck.ts';
+import { addTerminalHelp } from './help.ts';
 import { acceptDeckUpdates } from './hot.ts';
 import { startLabs } from './labs.ts';
 import { guardMessages } from './message-guard.ts';
@@ -21,6 +22,7 @@ const slideshow = createSlideshow(deck);
 // remark renders every slide up front, and again on each hot update.
 const typeset = (): void => applyFrenchSpacing(document.body);
 typeset();
+addTerminalHelp();
 const labs = startLabs(slideshow, deck);
 acceptDeckUpdates(slideshow, (update) => {
   typeset();

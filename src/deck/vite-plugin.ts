@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import { DECK_UPDATE_EVENT, type DeckModule, type DeckUpdate } from '../protocol/deck-update.ts';
 import { checkDeck, localReferences, type DeckProblem } from './check.ts';
+import { deckDemos, RECORDINGS_DIR } from './demos.ts';
 import { checkLabSlides, runnableCommands, type LabCommands } from './lab-commands.ts';
 import { loadDeck, type LoadedDeck } from './load.ts';
 import { loadLabDefinitions } from './load-labs.ts';
@@ -59,10 +60,16 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
       }
       const missing = problems.filter((p) => p.missingFigure);
       if (missing.length > 0) config?.logger.warn(`[deck] figures not drawn yet, shown as placeholders:\n${text(missing)}`);
-      return `export default ${JSON.stringify(toModule(loaded, labs))};`;
+      return `export default ${JSON.stringify(toModule(loaded, labs, options.root))};`;
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
+        const recording = current && recordingFile(options.root, current, labs, decodeURI((req.url ?? '').split('?')[0] ?? '').slice(1));
+        if (recording) {
+          res.setHeader('Content-Type', 'application/x-asciicast');
+          res.end(readFileSync(recording));
+          return;
+        }
         const placeholder = current && placeholdersOf(current).get(decodeURI((req.url ?? '').split('?')[0] ?? '').slice(1));
         if (!placeholder) return next();
         res.setHeader('Content-Type', 'image/svg+xml');
@@ -76,6 +83,10 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
       const loaded = current ?? load();
       for (const path of filesToShip(options.root, loaded)) {
         this.emitFile({ type: 'asset', fileName: path, source: readFileSync(join(options.root, path)) });
+      }
+      for (const demo of deckDemos(loaded.deck, labs)) {
+        const file = join(options.root, demo.path);
+        if (existsSync(file)) this.emitFile({ type: 'asset', fileName: shippedPath(demo.path), source: readFileSync(file) });
       }
       for (const [path, svg] of placeholdersOf(loaded)) this.emitFile({ type: 'asset', fileName: path, source: svg });
     },
@@ -109,19 +120,36 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
     }
     const changed = changedSlides(before.deck, after.deck);
     if (changed.length === 0) return;
-    const update: DeckUpdate = { ...toModule(after, labs), changed };
+    const update: DeckUpdate = { ...toModule(after, labs, options.root), changed };
     server.ws.send(DECK_UPDATE_EVENT, update);
   }
 }
 
-function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabCommands>): DeckModule {
+/** A recording's path in the built deck: labs/recordings/x/y.cast ships as recordings/x/y.cast. */
+function shippedPath(path: string): string {
+  return path.slice(RECORDINGS_DIR.length - 'recordings'.length);
+}
+
+/** The file a dev-server request for a shipped recording path stands for, if it is one of the deck's. */
+function recordingFile(root: string, loaded: LoadedDeck, labs: ReadonlyMap<string, LabCommands>, requested: string): string | undefined {
+  const demo = deckDemos(loaded.deck, labs).find((d) => shippedPath(d.path) === requested);
+  const file = demo && join(root, demo.path);
+  return file && existsSync(file) ? file : undefined;
+}
+
+function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabCommands>, root: string): DeckModule {
+  const recordings = new Map<number, string>();
+  for (const demo of deckDemos(deck, labs)) {
+    if (existsSync(join(root, demo.path))) recordings.set(demo.slide, shippedPath(demo.path));
+  }
   return {
     title: manifest.title,
     source: deck.source,
-    slides: deck.slides.map((slide) => {
+    slides: deck.slides.map((slide, index) => {
       const { name, lab } = slide.properties;
       const commands = lab ? runnableCommands(slide, labs) : [];
-      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab, commands } : {}) };
+      const recording = recordings.get(index);
+      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab, commands } : {}), ...(recording ? { recording } : {}) };
     }),
   };
 }

@@ -13,6 +13,8 @@ export interface DeckSlideInfo {
    * `run {commandId}`, never the text.
    */
   readonly commands?: readonly { readonly id: string; readonly text: string }[];
+  /** Its recording (asciicast v2), relative to the built deck, when one was made (`npm run record`). */
+  readonly recording?: string;
   readonly steps: number;
 }
 

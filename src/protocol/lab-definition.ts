@@ -25,15 +25,34 @@ export interface LabDefinition {
   readonly setup: string | undefined;
   /** commandId -> text typed into the shell (then Enter) by `run`. */
   readonly commands: Readonly<Record<string, string>>;
+  /** How `npm run labs:check` knows a command worked (commands without an entry: exit status 0). */
+  readonly checks: Readonly<Record<string, CommandCheck>>;
   /** Absolute path of labs/<id>. */
   readonly dir: string;
+}
+
+/**
+ * What `npm run labs:check` expects of one demo command. A command that returns to the shell passes when
+ * its exit status is in `ok` (default [0]) and its output matches `expect`; an interactive one (a VM's
+ * console) passes when its output matches `expect`, then `exit` is typed to leave it.
+ */
+export interface CommandCheck {
+  readonly expect?: string;
+  readonly ok?: readonly number[];
+  /** Keys typed once `expect` matched, before leaving (e.g. "\r" to show a console's prompt)… */
+  readonly keys?: string;
+  /** …and what must then appear. */
+  readonly then?: string;
+  /** Keys typed once `expect` matched, to leave an interactive program (e.g. "\u0001x" for qemu). */
+  readonly exit?: string;
+  readonly timeoutMs?: number;
 }
 
 export class LabDefinitionError extends Error {
   override readonly name = 'LabDefinitionError';
 }
 
-const KNOWN_FIELDS = new Set(['id', 'title', 'shell', 'cwd', 'env', 'tools', 'ready', 'setup', 'commands']);
+const KNOWN_FIELDS = new Set(['id', 'title', 'shell', 'cwd', 'env', 'tools', 'ready', 'setup', 'commands', 'checks']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const TOOL_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
 /** A script of the lab's own folder: a plain file name, no path. */
@@ -117,6 +136,8 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
     seen.set(normalizeCommand(text), commandId);
   }
 
+  const checks = parseChecks(value['checks'] ?? {}, commands, fail);
+
   return Object.freeze({
     id,
     title: (title as string).trim(),
@@ -130,8 +151,45 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
     ready,
     setup,
     commands: Object.freeze({ ...(commands as Record<string, string>) }),
+    checks,
     dir,
   });
+}
+
+const CHECK_FIELDS = ['expect', 'keys', 'then', 'ok', 'exit', 'timeoutMs'];
+
+function parseChecks(value: unknown, commands: Json, fail: (field: string, problem: string) => never): Readonly<Record<string, CommandCheck>> {
+  if (!isObject(value)) return fail('checks', 'objet id de commande -> vérification attendu');
+  const checks: Record<string, CommandCheck> = {};
+  for (const [commandId, check] of Object.entries(value)) {
+    const field = `checks.${commandId}`;
+    if (!Object.hasOwn(commands, commandId)) fail(field, 'pas une commande de ce lab');
+    if (!isObject(check)) return fail(field, 'objet { expect, ok, exit, timeoutMs } attendu');
+    for (const key of Object.keys(check)) if (!CHECK_FIELDS.includes(key)) fail(`${field}.${key}`, 'champ inconnu');
+    const { expect, then, keys, ok, exit, timeoutMs } = check;
+    for (const [name, pattern] of [['expect', expect], ['then', then]] as const) {
+      if (pattern === undefined) continue;
+      if (typeof pattern !== 'string') return fail(`${field}.${name}`, 'expression régulière attendue');
+      try {
+        new RegExp(pattern);
+      } catch {
+        fail(`${field}.${name}`, 'expression régulière invalide');
+      }
+    }
+    if (keys !== undefined && (typeof keys !== 'string' || keys === '')) fail(`${field}.keys`, 'touches à taper attendues');
+    if ((keys === undefined) !== (then === undefined) || (keys !== undefined && exit === undefined)) {
+      fail(field, 'keys et then vont ensemble, avec exit');
+    }
+    if (ok !== undefined && (!Array.isArray(ok) || !ok.every((code) => Number.isInteger(code) && code >= 0 && code < 256))) {
+      fail(`${field}.ok`, 'liste de codes de sortie attendue');
+    }
+    if (exit !== undefined && (typeof exit !== 'string' || exit === '')) fail(`${field}.exit`, 'touches à taper attendues');
+    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= 600_000))) {
+      fail(`${field}.timeoutMs`, 'durée en ms (au plus 600000) attendue');
+    }
+    checks[commandId] = Object.freeze({ ...check } as CommandCheck);
+  }
+  return Object.freeze(checks);
 }
 
 /** The id of the lab command a slide shows, if the lab has it. */

@@ -16,6 +16,8 @@ export interface ResolvedConfig {
   readonly labsDir: string;
   readonly stateDir: string;
   readonly distDir: string;
+  /** When set, every session is recorded there as asciicast v2 (--record). */
+  readonly recordDir: string | undefined;
   /** Extra exact origins accepted on the WebSocket upgrade, besides the server's own. */
   readonly allowOrigins: readonly string[];
   /** Print an audience (view-only) URL. */
@@ -46,6 +48,7 @@ export const USAGE = `Usage : tsx src/server/main.ts [options]
   --labs DOSSIER      définitions des labs (défaut labs/)
   --state DOSSIER     dossiers de travail des sessions (défaut .state/)
   --dist DOSSIER      diaporama construit (défaut dist/)
+  --record DOSSIER    enregistre chaque session (asciicast v2, secrets masqués) dans ce dossier
   --allow-origin URL  origine supplémentaire acceptée (répétable) ; env LAB_SERVER_ALLOW_ORIGIN=a,b
   --audience          affiche aussi une adresse pour le public (lecture seule)
   --sandbox MODE      auto | bwrap | none (défaut auto : bwrap s'il fonctionne)
@@ -56,7 +59,7 @@ export const USAGE = `Usage : tsx src/server/main.ts [options]
   --max-sessions N    (défaut ${MAX_SESSIONS})   --max-clients N (défaut ${MAX_CLIENTS})`;
 
 const VALUE_FLAGS = new Set([
-  'port', 'host', 'labs', 'state', 'dist', 'allow-origin', 'sandbox', 'lab-user',
+  'port', 'host', 'labs', 'state', 'dist', 'record', 'allow-origin', 'sandbox', 'lab-user',
   'grace', 'idle', 'slow-viewer', 'max-sessions', 'max-clients',
 ]);
 const BOOLEAN_FLAGS = new Set(['audience', 'help']);
@@ -173,6 +176,7 @@ export function resolveConfig(
     labsDir: dir('labs', 'labs'),
     stateDir: dir('state', '.state'),
     distDir: dir('dist', 'dist'),
+    recordDir: flags.has('record') ? dir('record', '') : undefined,
     allowOrigins: Object.freeze([...new Set(origins)]),
     audience: flags.has('audience'),
     sandbox,

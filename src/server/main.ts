@@ -67,12 +67,3 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 process.on('exit', () => server.killNow());
 // A bug in one handler must not end every student's shell mid-class: log it loudly and keep serving.
 process.on('uncaughtException', (error) => console.error('cours-openstack : erreur inattendue', error));
-if (process.env['LOOP_DEBUG']) {
-  const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  setInterval(() => {
-    console.error(`t=${(performance.now() / 1000).toFixed(2)} loop p50 ${(h.percentile(50) / 1e6).toFixed(1)} p99 ${(h.percentile(99) / 1e6).toFixed(1)} max ${(h.max / 1e6).toFixed(1)}`);
-    h.reset();
-  }, 1000).unref();
-}

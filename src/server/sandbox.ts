@@ -67,6 +67,8 @@ function bwrapArgs(dir: string): string[] {
     '--tmpfs', '/dev/shm',
     '--proc', '/proc',
     '--tmpfs', '/tmp',
+    // virsh console takes a lock file on the pty there (/var/lock links to it).
+    '--tmpfs', '/run/lock',
     '--bind', dir, dir,
     '--chdir', dir,
     '--',

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from './config.ts';
 import type { LabDefinition } from './labs.ts';
 import type { Sandbox } from './sandbox.ts';
 import { Session } from './session.ts';
+import { recordSessionToFile } from './session-recording.ts';
 
 export type OpenResult = { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly error: ErrorValue };
 
@@ -66,6 +67,13 @@ export class SessionRegistry {
       return { ok: false, error: errorValue('LAB_START_FAILED', { detail: (error as Error).message }) };
     }
     this.sessions.set(key, session);
+    if (this.config.recordDir !== undefined) {
+      try {
+        recordSessionToFile(session, this.config.recordDir);
+      } catch (error) {
+        console.error(`lab server: cannot record into ${this.config.recordDir} (${(error as Error).message}); the session goes on unrecorded.`);
+      }
+    }
     return { ok: true, session };
   }
 

@@ -13,10 +13,11 @@ import { Attachment, type Peer } from './attachment.ts';
 import type { ResolvedConfig } from './config.ts';
 import { buildLabEnv } from './env.ts';
 import type { LabDefinition } from './labs.ts';
-import { Disposable, disposableTimeout, toDisposable } from './lifecycle.ts';
+import { Disposable, disposableTimeout, toDisposable, type IDisposable } from './lifecycle.ts';
 import { labShellArgv, SETUP_FAILED_EXIT } from './lab-shell.ts';
 import { FrameCache } from './outbox.ts';
 import { PtyHost, type PtyExit } from './pty-host.ts';
+import type { SessionRecorder } from './recorder.ts';
 import type { Sandbox } from './sandbox.ts';
 import { Screen, type ScreenSnapshot } from './screen.ts';
 
@@ -38,6 +39,7 @@ export class Session extends Disposable {
   dir: string;
   readonly closed: Promise<void>;
   private readonly attachments = new Set<Attachment>();
+  private readonly recorders = new Set<SessionRecorder>();
   private writer: Attachment | undefined;
   private pty: PtyHost | undefined;
   private screen: Screen;
@@ -76,6 +78,18 @@ export class Session extends Disposable {
 
   get attachedCount(): number {
     return this.attachments.size;
+  }
+
+  /**
+   * Starts a recording, a viewer that writes: it gets the screen as it is now, then every event, until
+   * the returned disposable (or the session) ends it.
+   */
+  record(create: (cols: number, rows: number) => SessionRecorder): IDisposable {
+    const { cols, rows } = this.size;
+    const recorder = create(cols, rows);
+    recorder.output(Buffer.from(this.screen.snapshot().data, 'utf8'));
+    this.recorders.add(recorder);
+    return this.register(toDisposable(() => this.recorders.delete(recorder)));
   }
 
   /** Presenter pages take the writer role unless they ask to view; the audience only ever views. */
@@ -121,6 +135,7 @@ export class Session extends Disposable {
     }
     if (this.exited || !this.pty) return this.fail(attachment, errorValue('SESSION_EXITED'));
     this.lastInput = Date.now();
+    for (const recorder of this.recorders) recorder.input(data);
     this.pty.write(binary ? Buffer.from(data, 'latin1') : data);
   }
 
@@ -136,6 +151,7 @@ export class Session extends Disposable {
     if (size.cols === cols && size.rows === rows) return;
     this.pty?.resize(cols, rows);
     this.screen.resize(cols, rows);
+    for (const recorder of this.recorders) recorder.resize(cols, rows);
     for (const a of this.attachments) a.peer.outbox.sendMessage({ type: 'resized', channel: a.channel, cols, rows });
   }
 
@@ -146,9 +162,13 @@ export class Session extends Disposable {
       return this.fail(attachment, errorValue('UNKNOWN_COMMAND', { detail: commandId }));
     }
     if (this.exited || !this.pty) return this.fail(attachment, errorValue('SESSION_EXITED'));
-    const text = this.lab.commands[commandId] ?? '';
+    const typed = `${(this.lab.commands[commandId] ?? '').replace(/\r?\n/g, '\r')}\r`;
     this.lastInput = Date.now();
-    this.pty.write(`${text.replace(/\r?\n/g, '\r')}\r`);
+    for (const recorder of this.recorders) {
+      recorder.marker(commandId);
+      recorder.input(typed);
+    }
+    this.pty.write(typed);
   }
 
   /** Writer only: a new shell in a fresh working directory, every page reset to a blank screen. */
@@ -168,6 +188,8 @@ export class Session extends Disposable {
     const { cols, rows } = this.size;
     this.screen.dispose();
     this.screen = this.newScreen(cols, rows);
+    // Pages start again from a blank screen; so does the recording (RIS, a full terminal reset).
+    for (const recorder of this.recorders) recorder.output(Buffer.from('\u001bc'));
     try {
       this.startShell(cols, rows);
     } catch (error) {
@@ -235,6 +257,7 @@ export class Session extends Disposable {
 
   private output(chunk: Buffer): void {
     this.screen.write(chunk);
+    for (const recorder of this.recorders) recorder.output(chunk);
     const frames = new FrameCache(chunk);
     for (const a of this.attachments) {
       if (a.state === 'live') {

@@ -141,6 +141,7 @@ describe('the built deck', () => {
     await page.keyboard.press('p');
     await page.keyboard.press('?');
     await page.waitForSelector('.remark-container.remark-help-mode');
+    expect(await page.locator('.remark-help-content').innerText()).toContain('Rendre le clavier au diaporama');
     await screenshot(page, 'help');
     await page.keyboard.press('Escape');
     expect(problems.list).toEqual([]);

@@ -23,4 +23,20 @@ describe('lab definitions', () => {
     expect(commandIdFor(lab, 'virsh list')).toBeUndefined();
     expect(normalizeCommand(' a \t b\n c ')).toBe('a b c');
   });
+
+  it('validates the checks labs:check and record use, naming the field', () => {
+    const lab = { id: 'x', title: 'X', shell: ['sh'], commands: { boot: 'qemu', ls: 'ls' } };
+    const console = { expect: 'Connected', keys: '\r', then: '# $', exit: '\u001d', timeoutMs: 60000 };
+    expect(parse({ ...lab, checks: { boot: console, ls: { ok: [0, 2] } } }).checks).toEqual({ boot: console, ls: { ok: [0, 2] } });
+    const refused: [unknown, RegExp][] = [
+      [{ nope: {} }, /checks\.nope.*pas une commande/],
+      [{ ls: { expect: '(' } }, /checks\.ls\.expect.*invalide/],
+      [{ ls: { then: 'x', keys: 'y' } }, /checks\.ls.*keys et then vont ensemble/],
+      [{ ls: { keys: '\r', exit: 'q' } }, /keys et then vont ensemble/],
+      [{ ls: { ok: [300] } }, /checks\.ls\.ok/],
+      [{ ls: { timeoutMs: 0 } }, /checks\.ls\.timeoutMs/],
+      [{ ls: { exits: 'q' } }, /checks\.ls\.exits.*champ inconnu/],
+    ];
+    for (const [checks, message] of refused) expect(() => parse({ ...lab, checks }), JSON.stringify(checks)).toThrow(message);
+  });
 });

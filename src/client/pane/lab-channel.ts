@@ -2,10 +2,13 @@
  * One lab's pane on the shared connection: what the server says goes into the terminal and the badge,
  * what the person types goes out if this page has the writer role. Output is acked once written into
  * xterm.js (its write callback), in ACK_SIZE steps, so a pane that cannot keep up pauses the shell.
+ * Without a lab server the pane replays the recording of the demo shown instead, until the person
+ * chooses to go live once a server answers.
  */
 import { ACK_SIZE } from '../../protocol/limits.ts';
 import type { ServerMessage, SessionRole } from '../../protocol/messages.ts';
 import type { ConnectionState, LabConnection } from '../connection.ts';
+import { LabReplay } from '../replay/lab-replay.ts';
 import { LabPane, type PaneState } from './lab-pane.ts';
 
 const DETACH_TEXT: Record<string, string> = {
@@ -24,6 +27,9 @@ export class LabChannel {
   private unacked = 0;
   private attached = false;
   private connectionState: ConnectionState = 'connecting';
+  private replay: LabReplay | undefined;
+  /** The recording of the demo on screen, relative to the deck. */
+  private recording: string | undefined;
 
   constructor(
     readonly lab: string,
@@ -42,9 +48,20 @@ export class LabChannel {
     connection.onState((state) => this.connectionChanged(state));
   }
 
+  get replaying(): boolean {
+    return this.replay !== undefined;
+  }
+
+  /** The pane is on a demo slide whose recording is `recording`: replayed there while there is no server. */
+  showDemo(recording: string | undefined): void {
+    this.recording = recording;
+    if (this.replay) void this.replay.show(recording);
+    else this.open();
+  }
+
   /** Attaches (once) when the pane is first shown; it then stays attached in the background. */
   open(): void {
-    if (this.channel !== undefined) return;
+    if (this.channel !== undefined || this.replay) return;
     this.channel = this.connection.open({
       lab: this.lab,
       mode: this.mode,
@@ -58,13 +75,14 @@ export class LabChannel {
     return this.role === 'writer' && this.connectionState === 'live';
   }
 
-  /** Run controls are shown only where a click would run: the writer, not the projector's clone. */
+  /** Run controls are shown only where a click would run: the writer (not the projector's clone), or a replay. */
   get canRun(): boolean {
-    return this.mode === 'write' && this.isWriter;
+    return this.replaying || (this.mode === 'write' && this.isWriter);
   }
 
-  /** Types the lab's command `commandId` (the server looks up its text); false if it could not be sent. */
+  /** Types the lab's command `commandId` (the server looks up its text), or plays its recorded step. */
   run(commandId: string): boolean {
+    if (this.replay) return this.replay.playStep(commandId);
     this.open();
     if (this.channel === undefined || !this.isWriter) return false;
     return this.connection.send({ type: 'run', channel: this.channel, commandId });
@@ -162,15 +180,35 @@ export class LabChannel {
     if (state === 'unauthorized') {
       this.pane.showMessage('Terminal non connecté : ouvrez l’adresse complète (avec ?token=…) affichée par « npm start ».');
     } else if (state === 'offline') {
-      this.pane.showMessage('Pas de serveur de labs : lancez « npm start » pour des terminaux en direct.');
-    } else if (state === 'live' && this.role === undefined) {
+      this.startReplay();
+    } else if (state === 'live' && this.role === undefined && !this.replay) {
       this.pane.showMessage(undefined);
     }
+    this.replay?.offerLive(state === 'live');
     this.updateBadge();
     this.onRoleChange?.();
   }
 
+  private startReplay(): void {
+    if (this.replay) return;
+    this.pane.setReadOnly(true);
+    this.replay = new LabReplay(this.pane, () => this.goLive());
+    void this.replay.show(this.recording);
+  }
+
+  /** Leaves the recording for the live session (the server's snapshot then fills the terminal). */
+  private goLive(): void {
+    this.replay?.dispose();
+    this.replay = undefined;
+    this.pane.terminal.reset();
+    this.pane.setReadOnly(this.role !== 'writer');
+    this.updateBadge();
+    this.open();
+    this.onRoleChange?.();
+  }
+
   private updateBadge(): void {
+    if (this.replay) return this.pane.setState('replay');
     const state: PaneState =
       this.connectionState === 'live'
         ? this.role === 'viewer'

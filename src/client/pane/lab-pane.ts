@@ -1,10 +1,11 @@
 /**
- * One lab's terminal pane: an xterm.js terminal with its toolbar (badge, zoom, widen, collapse, full
+ * One lab's terminal pane: an xterm.js terminal (WebGL on a GPU, DOM otherwise) with its toolbar (badge, zoom, widen, collapse, full
  * screen). One pane per lab for the whole deck; the layout moves its element into whichever slide shows
  * that lab, so the terminal and its scrollback survive slide changes.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import { loadRenderer } from './renderer.ts';
 import { TERMINAL_FONT, TERMINAL_THEME } from './terminal-theme.ts';
 
 export type PaneState = 'connecting' | 'live' | 'reconnecting' | 'replay' | 'offline' | 'viewer';
@@ -19,6 +20,8 @@ const BADGE_TEXT: Record<PaneState, string> = {
 };
 
 const FONT_SIZES = [12, 14, 16, 18, 20, 24, 28] as const;
+/** Sizes tried, largest first, to show someone else's terminal (a writer's, a recording's) whole. */
+const FIT_FONT_SIZES = [28, 24, 20, 18, 16, 15, 14, 13, 12, 11, 10, 9, 8] as const;
 const DEFAULT_FONT_INDEX = 2;
 /** Two Escapes this close together give the keyboard back to the slides. */
 const DOUBLE_ESCAPE_MS = 600;
@@ -94,6 +97,7 @@ export class LabPane {
     if (this.element.parentElement !== slot) slot.append(this.element);
     if (!this.terminal.element) {
       this.terminal.open(this.body);
+      this.cleanups.push(loadRenderer(this.terminal, (kind) => (this.element.dataset['renderer'] = kind)));
       this.resizeObserver = new ResizeObserver(() => this.refit());
       this.resizeObserver.observe(this.body);
       this.cleanups.push(() => this.resizeObserver?.disconnect());
@@ -144,10 +148,10 @@ export class LabPane {
   private fitFont(): void {
     const wanted = this.followed;
     if (!wanted || !this.terminal.element || this.body.clientWidth === 0) return;
-    for (let index = FONT_SIZES.length - 1; index >= 0; index--) {
-      this.terminal.options.fontSize = FONT_SIZES[index];
+    for (const size of FIT_FONT_SIZES) {
+      this.terminal.options.fontSize = size;
       const fits = this.fit.proposeDimensions();
-      if (index === 0 || (fits && fits.cols >= wanted.cols && fits.rows >= wanted.rows)) break;
+      if (fits && fits.cols >= wanted.cols && fits.rows >= wanted.rows) break;
     }
   }
 

@@ -1,0 +1,63 @@
+/**
+ * `npm run labs:check [-- [--labs DIR] [lab...]]`: runs every demo command of every lab (or of the labs named), in the
+ * order of its lab.json, through the real lab server, as a click on the slide does. A command passes when
+ * lab.json's `checks` say so (default: exit status 0); the first failure of a lab is reported with the lab,
+ * the command and what the terminal showed, and the script exits 1. Interactive commands (a VM's console)
+ * are left with the keys their check gives.
+ */
+import type { LabDefinition } from '../src/protocol/lab-definition.ts';
+import { LabPage, startServer, type RunningServer } from './lib/lab-page.ts';
+
+async function checkLab(running: RunningServer, lab: LabDefinition): Promise<string | undefined> {
+  let page: LabPage | undefined;
+  try {
+    page = await LabPage.open(running, lab.id, `labs-check-${process.pid}`);
+    for (const [id, text] of Object.entries(lab.commands)) {
+      const from = page.mark;
+      const started = performance.now();
+      try {
+        await page.run(id, lab.checks[id] ?? {});
+        console.log(`  ✓ ${lab.id}/${id} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        const shown = page.since(from).trim().split('\n').slice(-25).join('\n');
+        return `✗ ${lab.id}/${id}: ${(error as Error).message}\n  commande : ${text}\n  terminal :\n${shown.replace(/^/gm, '    | ')}`;
+      }
+    }
+    return undefined;
+  } catch (error) {
+    return `✗ ${lab.id}: ${(error as Error).message}`;
+  } finally {
+    page?.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const labsAt = args.indexOf('--labs');
+  const wanted = args.filter((_, i) => labsAt < 0 || (i !== labsAt && i !== labsAt + 1));
+  const running = await startServer(labsAt >= 0 ? args[labsAt + 1] : undefined);
+  const { server } = running;
+  const failures: string[] = [];
+  try {
+    const labs = [...server.labs.labs.values()].filter((lab) => Object.keys(lab.commands).length > 0 && (wanted.length === 0 || wanted.includes(lab.id)));
+    const unknown = wanted.filter((id) => !server.labs.labs.has(id));
+    if (unknown.length > 0) failures.push(`✗ lab(s) inconnu(s) : ${unknown.join(', ')}`);
+    for (const lab of labs) {
+      const info = server.labInfos().find((i) => i.id === lab.id);
+      if (!info?.ready) {
+        failures.push(`✗ ${lab.id}: pas prêt (${info?.reason ?? '?'})`);
+        continue;
+      }
+      console.log(`${lab.id} — ${lab.title}`);
+      const failure = await checkLab(running, lab);
+      if (failure) failures.push(failure);
+    }
+  } finally {
+    await running.close();
+  }
+  for (const failure of failures) console.error(failure);
+  console.log(failures.length === 0 ? 'labs:check : toutes les commandes des démos passent.' : `labs:check : ${failures.length} échec(s).`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,105 @@
+/**
+ * The replay controls under a pane: restart, play/pause, next command, a seek bar with the time, the
+ * speed, which command is shown, and "go live" once a lab server is there. Keys used on these controls
+ * stay here: an arrow on the seek bar must not change slide.
+ */
+import type { CastPlayer } from './player.ts';
+
+const SPEEDS = [0.5, 1, 2, 4] as const;
+
+function clock(seconds: number): string {
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+export interface ReplayBarActions {
+  readonly goLive: () => void;
+}
+
+export class ReplayBar {
+  readonly element: HTMLElement;
+  private readonly playButton: HTMLButtonElement;
+  private readonly seekInput: HTMLInputElement;
+  private readonly timeLabel: HTMLElement;
+  private readonly stepLabel: HTMLElement;
+  private readonly speedSelect: HTMLSelectElement;
+  private readonly liveButton: HTMLButtonElement;
+  private player: CastPlayer | undefined;
+
+  constructor(actions: ReplayBarActions) {
+    this.element = document.createElement('div');
+    this.element.className = 'lab-replay-bar';
+    const restart = this.button('⇤', 'Revenir au début', () => this.player?.seek(0));
+    this.playButton = this.button('▶', 'Lire', () => this.toggle());
+    const next = this.button('⇥', 'Commande suivante', () => this.player?.nextStep());
+    this.seekInput = document.createElement('input');
+    this.seekInput.type = 'range';
+    this.seekInput.min = '0';
+    this.seekInput.step = '0.01';
+    this.seekInput.className = 'lab-replay-seek';
+    this.seekInput.setAttribute('aria-label', 'Position dans l’enregistrement');
+    this.seekInput.addEventListener('input', () => this.player?.seek(Number(this.seekInput.value)));
+    this.timeLabel = document.createElement('span');
+    this.timeLabel.className = 'lab-replay-time';
+    this.stepLabel = document.createElement('span');
+    this.stepLabel.className = 'lab-replay-step';
+    this.speedSelect = document.createElement('select');
+    this.speedSelect.className = 'lab-replay-speed';
+    this.speedSelect.setAttribute('aria-label', 'Vitesse de lecture');
+    for (const speed of SPEEDS) this.speedSelect.append(new Option(`×${speed}`, String(speed), speed === 1, speed === 1));
+    this.speedSelect.addEventListener('change', () => this.player?.setSpeed(Number(this.speedSelect.value)));
+    this.liveButton = this.button('Passer en direct', 'Un serveur de labs répond : quitter l’enregistrement pour un vrai terminal', actions.goLive);
+    this.liveButton.classList.add('lab-replay-live');
+    this.liveButton.hidden = true;
+    this.element.append(restart, this.playButton, next, this.seekInput, this.timeLabel, this.speedSelect, this.stepLabel, this.liveButton);
+    for (const type of ['keydown', 'keypress', 'keyup'] as const) this.element.addEventListener(type, (event) => event.stopPropagation());
+  }
+
+  attach(player: CastPlayer | undefined): void {
+    this.player = player;
+    if (player) {
+      player.onChange = () => this.update();
+      player.setSpeed(Number(this.speedSelect.value));
+    }
+    this.update();
+  }
+
+  offerLive(offer: boolean): void {
+    this.liveButton.hidden = !offer;
+  }
+
+  private toggle(): void {
+    if (!this.player) return;
+    if (this.player.state === 'playing') this.player.pause();
+    else this.player.play();
+  }
+
+  private update(): void {
+    const player = this.player;
+    this.element.dataset['state'] = player?.state ?? 'empty';
+    const playing = player?.state === 'playing';
+    this.playButton.textContent = playing ? '❚❚' : '▶';
+    this.playButton.title = playing ? 'Pause' : 'Lire';
+    this.playButton.setAttribute('aria-label', this.playButton.title);
+    this.seekInput.max = String(player?.duration ?? 0);
+    this.seekInput.value = String(player?.time ?? 0);
+    this.timeLabel.textContent = player ? `${clock(player.time)} / ${clock(player.duration)}` : '';
+    const step = player?.currentStep ?? '';
+    this.stepLabel.textContent = step;
+    this.element.dataset['step'] = step;
+  }
+
+  private button(label: string, title: string, action: () => void): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'lab-pane-button';
+    button.textContent = label;
+    button.title = title;
+    button.setAttribute('aria-label', title);
+    button.addEventListener('click', (event) => {
+      event.stopPropagation();
+      action();
+    });
+    return button;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Demos: each slide with a `lab:` is one demo, recorded as labs/recordings/<lab>/<demo>.cast and replayed
+ * in its pane when there is no lab server. A demo is named by the slide's `name:` or else by the id of its
+ * first command, so renaming a slide's title does not orphan its recording. Pure.
+ */
+import { runnableCommands, type LabCommands, type RunnableCommand } from './lab-commands.ts';
+import type { Deck } from './parse.ts';
+
+export interface Demo {
+  readonly lab: string;
+  readonly name: string;
+  /** Index of the slide in the deck. */
+  readonly slide: number;
+  readonly commands: readonly RunnableCommand[];
+  /** Where its recording lives, relative to the project root (and to the built deck, without `labs/`). */
+  readonly path: string;
+}
+
+export const RECORDINGS_DIR = 'labs/recordings';
+
+export function recordingPath(lab: string, demo: string): string {
+  return `${RECORDINGS_DIR}/${lab}/${demo}.cast`;
+}
+
+/** The deck's demos in slide order; slides whose lab is unknown or that run nothing have none. */
+export function deckDemos(deck: Deck, labs: ReadonlyMap<string, LabCommands>): Demo[] {
+  const demos: Demo[] = [];
+  const taken = new Set<string>();
+  deck.slides.forEach((slide, index) => {
+    const lab = slide.properties['lab'];
+    const commands = lab === undefined ? [] : runnableCommands(slide, labs);
+    const first = commands[0];
+    if (lab === undefined || !first) return;
+    let name = slide.properties['name'] ?? first.id;
+    // Two slides starting with the same command still get a recording each.
+    for (let n = 2; taken.has(`${lab}/${name}`); n++) name = `${slide.properties['name'] ?? first.id}-${n}`;
+    taken.add(`${lab}/${name}`);
+    demos.push({ lab, name, slide: index, commands, path: recordingPath(lab, name) });
+  });
+  return demos;
+}

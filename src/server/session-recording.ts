@@ -1,0 +1,23 @@
+/**
+ * `--record DIR`: every session is written to DIR/<room>-<lab>-<time>.cast as it happens. A recording
+ * that cannot be written says so once on the console; the session itself goes on.
+ */
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CastRecorder } from './recorder.ts';
+import type { Session } from './session.ts';
+
+export function recordSessionToFile(session: Session, dir: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(dir, `${session.room}-${session.lab.id}-${stamp}.cast`.replace(/[^A-Za-z0-9._-]/g, '_'));
+  mkdirSync(dir, { recursive: true });
+  const stream = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+  let failed = false;
+  stream.on('error', (error) => {
+    if (!failed) console.error(`lab server: the recording ${file} cannot be written (${error.message}); the session goes on unrecorded.`);
+    failed = true;
+  });
+  session.record((cols, rows) => new CastRecorder({ cols, rows, title: `${session.lab.title} (${session.room})`, sink: (line) => failed || stream.write(`${line}\n`) }));
+  void session.closed.then(() => stream.end());
+  return file;
+}

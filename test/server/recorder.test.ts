@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { castMarkers, parseCast } from '../../src/protocol/asciicast.ts';
+import { CastRecorder } from '../../src/server/recorder.ts';
+import { LabClient } from '../helpers/lab-client.ts';
+import { scratchDir, startLabServer, waitUntil } from '../helpers/lab-server.ts';
+
+function recorder(clock: { now: number }): { recorder: CastRecorder; lines: string[] } {
+  const lines: string[] = [];
+  const recorder = new CastRecorder({ cols: 80, rows: 24, title: 'essai', sink: (line) => lines.push(line), now: () => clock.now });
+  return { recorder, lines };
+}
+
+describe('CastRecorder', () => {
+  it('writes an asciicast v2 header without the environment, then timed events', () => {
+    const clock = { now: 1000 };
+    const { recorder: r, lines } = recorder(clock);
+    clock.now += 250;
+    r.output(Buffer.from('$ '));
+    r.marker('hello');
+    r.input('ls\r');
+    r.resize(100, 30);
+    const parsed = parseCast(lines.join('\n'));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.cast.header).toMatchObject({ version: 2, width: 80, height: 24, title: 'essai', idle_time_limit: 1.5 });
+    expect(JSON.parse(lines[0] ?? '{}')).not.toHaveProperty('env');
+    expect(parsed.cast.events).toEqual([
+      { time: 0.25, code: 'o', data: '$ ' },
+      { time: 0.25, code: 'm', data: 'hello' },
+      { time: 0.25, code: 'i', data: 'ls\r' },
+      { time: 0.25, code: 'r', data: '100x30' },
+    ]);
+  });
+
+  it('caps idle gaps, keeps UTF-8 split across chunks whole and scrubs secrets', () => {
+    const clock = { now: 0 };
+    const { recorder: r, lines } = recorder(clock);
+    const bytes = Buffer.from('é!');
+    r.output(bytes.subarray(0, 1));
+    clock.now += 60_000;
+    r.output(bytes.subarray(1));
+    clock.now += 100;
+    r.input('export OS_PASSWORD=hunter2\r');
+    const parsed = parseCast(lines.join('\n'));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.cast.events).toEqual([
+      { time: 1.5, code: 'o', data: 'é!' },
+      { time: 1.6, code: 'i', data: 'export OS_PASSWORD=********\r' },
+    ]);
+  });
+});
+
+describe('recording a live session (--record)', () => {
+  it('writes the screen so far, output, input and one marker per command run, labelled with its id', async () => {
+    const dir = scratchDir('record');
+    const server = await startLabServer({ argv: ['--record', dir] });
+    try {
+      const client = await LabClient.open(server);
+      await client.attach(1, 'shell', { room: 'rec' });
+      await client.waitForOutput(1, 'lab$ ');
+      client.send({ type: 'run', channel: 1, commandId: 'hello' });
+      await client.waitForOutput(1, 'run-42');
+      client.send({ type: 'input', channel: 1, data: 'echo OS_PASSWORD=hunter2\r' });
+      await client.waitForOutput(1, 'OS_PASSWORD=');
+      await client.close();
+      const [file] = readdirSync(dir);
+      expect(file).toMatch(/^rec-shell-.*\.cast$/);
+      const path = join(dir, file ?? '');
+      await waitUntil(() => readFileSync(path, 'utf8').includes('OS_PASSWORD=********\\r\\n'), 'the scrubbed output in the file');
+      const parsed = parseCast(readFileSync(path, 'utf8'));
+      if (!parsed.ok) throw new Error(parsed.message);
+      expect(parsed.cast.header).toMatchObject({ width: 80, height: 24 });
+      expect(castMarkers(parsed.cast).map((m) => m.label)).toEqual(['hello']);
+      const marker = parsed.cast.events.findIndex((e) => e.code === 'm');
+      expect(parsed.cast.events[marker + 1]).toMatchObject({ code: 'i', data: 'echo run-$((40 + 2))\r' });
+      const output = parsed.cast.events.filter((e) => e.code === 'o').map((e) => e.data).join('');
+      expect(output).toContain('run-42');
+      expect(readFileSync(path, 'utf8')).not.toContain('hunter2');
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
