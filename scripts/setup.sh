@@ -21,6 +21,7 @@ packages=(
   make:make
   g++:g++
   python3:python3
+  asciinema:asciinema
 )
 
 missing=()

@@ -76,6 +76,12 @@ export class LabConnection {
     return channel;
   }
 
+  /** Forgets a pane (it replays a recording now): detached from its session, not attached again. */
+  close(channel: number): void {
+    if (!this.channels.delete(channel)) return;
+    this.send({ type: 'detach', channel });
+  }
+
   /** Sends a message if the connection is live; returns whether it was sent. */
   send(message: ClientMessage): boolean {
     if (!this.welcomed || this.socket?.readyState !== WebSocket.OPEN) return false;

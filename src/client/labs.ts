@@ -9,6 +9,7 @@ import type { DeckModule } from '../protocol/deck-update.ts';
 import { LabConnection } from './connection.ts';
 import { LabChannel } from './pane/lab-channel.ts';
 import { layoutLabSlides, type LabSlot } from './pane/lab-layout.ts';
+import { addPrintView } from './pane/print-view.ts';
 import type { Slideshow } from './remark.ts';
 import { addRunControls, clearRunControls } from './run-command.ts';
 
@@ -73,6 +74,7 @@ export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
 
   const layout = (): void => {
     slots = layoutLabSlides(slideshow);
+    for (const slot of slots.values()) addPrintView(slot.slot, deck.slides[deckIndex(deck, slot.index)]);
     show(slideshow.getCurrentSlideIndex());
   };
 

@@ -14,6 +14,8 @@ import { loadDeck, type LoadedDeck } from './load.ts';
 import { loadLabDefinitions } from './load-labs.ts';
 import { changedSlides } from './parse.ts';
 import { figurePlaceholder } from './placeholder.ts';
+import { castTranscript } from './transcript.ts';
+import { parseCast } from '../protocol/asciicast.ts';
 
 const VIRTUAL_ID = 'virtual:deck';
 // The \0 prefix keeps other plugins from treating the virtual id as a file (Vite's convention).
@@ -138,9 +140,14 @@ function recordingFile(root: string, loaded: LoadedDeck, labs: ReadonlyMap<strin
 }
 
 function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabCommands>, root: string): DeckModule {
-  const recordings = new Map<number, string>();
+  const recordings = new Map<number, { recording: string; transcript?: Record<string, string> }>();
   for (const demo of deckDemos(deck, labs)) {
-    if (existsSync(join(root, demo.path))) recordings.set(demo.slide, shippedPath(demo.path));
+    const file = join(root, demo.path);
+    if (!existsSync(file)) continue;
+    // An unreadable recording still ships (the pane says what is wrong with it); it just prints nothing.
+    const parsed = parseCast(readFileSync(file, 'utf8'));
+    const transcript = parsed.ok ? Object.fromEntries(castTranscript(parsed.cast)) : undefined;
+    recordings.set(demo.slide, { recording: shippedPath(demo.path), ...(transcript ? { transcript } : {}) });
   }
   return {
     title: manifest.title,
@@ -148,8 +155,7 @@ function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabC
     slides: deck.slides.map((slide, index) => {
       const { name, lab } = slide.properties;
       const commands = lab ? runnableCommands(slide, labs) : [];
-      const recording = recordings.get(index);
-      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab, commands } : {}), ...(recording ? { recording } : {}) };
+      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab, commands } : {}), ...recordings.get(index) };
     }),
   };
 }

@@ -15,6 +15,8 @@ export interface DeckSlideInfo {
   readonly commands?: readonly { readonly id: string; readonly text: string }[];
   /** Its recording (asciicast v2), relative to the built deck, when one was made (`npm run record`). */
   readonly recording?: string;
+  /** What each command printed in that recording, as text, for the print view (by command id). */
+  readonly transcript?: Readonly<Record<string, string>>;
   readonly steps: number;
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
-import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
+import { serveStatic, type StaticServer } from '../../scripts/lib/static-server.ts';
 
 const dist = process.env['DECK_DIST'] || join(import.meta.dirname, '..', '..', 'dist');
 const SCREENSHOTS: Record<number, string> = { 1: 'titre', 4: 'agenda', 20: 'virtualisation', 38: 'qemu-img' };

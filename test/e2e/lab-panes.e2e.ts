@@ -5,7 +5,7 @@
  * read-only, without run controls.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
@@ -145,5 +145,38 @@ describe('lab panes on the real server', () => {
     await waitForPane(page, /\d+\s+tiny\s+running/);
     await screenshot(page, 'lab-libvirt');
     expect(problems.list).toEqual([]);
+  });
+
+  it('replays the recording when the server cannot be reached, and offers to go live again when it is back', async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    // The network between this page and its server, cut and restored at will.
+    let reachable = true;
+    const sockets: WebSocketRoute[] = [];
+    await other.routeWebSocket(/\/ws$/, (socket) => {
+      if (!reachable) return void socket.close();
+      socket.connectToServer();
+      sockets.push(socket);
+    });
+    await other.route('**/api/status', (route) => (reachable ? route.continue() : route.abort('internetdisconnected')));
+    try {
+      await openDeck(other, startUrls().presenter);
+      await gotoSlideWith(other, 'virsh define tiny.xml');
+      await other.waitForSelector('.remark-visible .lab-pane:is([data-state="live"], [data-state="viewer"])');
+      reachable = false;
+      for (const socket of sockets.splice(0)) await socket.close();
+      await other.waitForSelector('.remark-visible .lab-pane[data-state="replay"]', { timeout: 30_000 });
+      await waitForPane(other, /Domain 'tiny' defined from tiny\.xml/);
+      expect(await other.locator('.remark-visible .lab-replay-live').isVisible()).toBe(false);
+      reachable = true;
+      // An offline page looks for its server again every 15 s.
+      await other.locator('.remark-visible .lab-replay-live').waitFor({ state: 'visible', timeout: 40_000 });
+      await other.locator('.remark-visible .lab-replay-live').click();
+      await other.waitForSelector('.remark-visible .lab-pane:is([data-state="live"], [data-state="viewer"])');
+      expect(await other.locator('.remark-visible .lab-replay-bar').count()).toBe(0);
+      // The live session's own screen is back: the domain this test file started is running there.
+      await waitForPane(other, /\d+\s+tiny\s+running/);
+    } finally {
+      await other.close();
+    }
   });
 });

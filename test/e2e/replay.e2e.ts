@@ -3,11 +3,14 @@
  * replays the real recording of its demo (labs/recordings, made by `npm run record`); a click on a
  * command jumps to that command and plays its step; a broken recording says so in the pane.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
-import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
+import { serveStatic, type StaticServer } from '../../scripts/lib/static-server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dist = process.env['DECK_DIST'] || join(ROOT, 'dist');
@@ -115,5 +118,40 @@ describe('replay without a lab server', () => {
     await other.waitForSelector(`${PANE} .lab-pane-message:not([hidden])`);
     expect(await other.textContent(`${PANE} .lab-pane-message`)).toMatch(/Enregistrement illisible : recordings\/qemu\/cpu-flags\.cast, ligne \d+ .*Le début est rejoué/);
     await other.close();
+  });
+
+  it('plays a recording made by `asciinema rec` in the same pane', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asciinema-'));
+    const file = join(dir, 'rec.cast');
+    try {
+      const recorded = spawnSync('asciinema', ['rec', '--quiet', '--command', "printf 'enregistré par \\033[1masciinema\\033[0m\\n'", file], { encoding: 'utf8', stdio: 'ignore' });
+      expect(recorded.status).toBe(0);
+      const body = readFileSync(file, 'utf8');
+      const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await other.route('**/recordings/qemu/cpu-flags.cast', (route) => route.fulfill({ body, contentType: 'application/x-asciicast' }));
+      await other.goto(files.url);
+      await other.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
+      await gotoSlideWith(other, 'lsmod | grep kvm');
+      await waitForPane(other, /enregistré par asciinema/);
+      await other.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints each demo command with its recorded output as text, instead of the terminal', async () => {
+    await gotoSlideWith(page, 'qemu-img info apache.qcow2');
+    await page.emulateMedia({ media: 'print' });
+    try {
+      const slide = page.locator('.remark-visible .lab-slide');
+      expect(await slide.locator('.lab-pane').isVisible()).toBe(false);
+      const printed = slide.locator('.lab-print');
+      expect(await printed.isVisible()).toBe(true);
+      const text = await printed.innerText();
+      expect(text).toMatch(/\$ qemu-img create -b base\.qcow2 -F qcow2 -f qcow2 apache\.qcow2 10G\nFormatting 'apache\.qcow2'/);
+      expect(text).toMatch(/\$ qemu-img info apache\.qcow2\nimage: apache\.qcow2\n[\s\S]*virtual size: 10 GiB[\s\S]*backing file: base\.qcow2/);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
   });
 });

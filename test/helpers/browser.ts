@@ -36,7 +36,11 @@ export function watchPage(page: Page, allowedOrigin: string): PageProblems {
     if (message.type() === 'error') list.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => list.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => list.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText;
+    // A reload or a navigation cancels what was still loading: that is not a broken page.
+    if (reason !== 'net::ERR_ABORTED') list.push(`request failed: ${request.url()} (${reason})`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) list.push(`HTTP ${response.status()}: ${response.url()}`);
   });

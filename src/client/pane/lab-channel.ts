@@ -191,6 +191,11 @@ export class LabChannel {
 
   private startReplay(): void {
     if (this.replay) return;
+    // A connection that comes back must not stream the live session into the recording.
+    if (this.channel !== undefined) this.connection.close(this.channel);
+    this.channel = undefined;
+    this.attached = false;
+    this.role = undefined;
     this.pane.setReadOnly(true);
     this.replay = new LabReplay(this.pane, () => this.goLive());
     void this.replay.show(this.recording);

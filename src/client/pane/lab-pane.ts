@@ -23,7 +23,7 @@ const FONT_SIZES = [12, 14, 16, 18, 20, 24, 28] as const;
 /** Sizes tried, largest first, to show someone else's terminal (a writer's, a recording's) whole. */
 const FIT_FONT_SIZES = [28, 24, 20, 18, 16, 15, 14, 13, 12, 11, 10, 9, 8] as const;
 const DEFAULT_FONT_INDEX = 2;
-/** Two Escapes this close together give the keyboard back to the slides. */
+/** Two Escapes this close together give the keyboard back to the slides; a lone one waits this long. */
 const DOUBLE_ESCAPE_MS = 600;
 
 export interface LabPaneOptions {
@@ -45,7 +45,7 @@ export class LabPane {
   private readonly body: HTMLElement;
   private readonly cleanups: (() => void)[] = [];
   private fontIndex = DEFAULT_FONT_INDEX;
-  private lastEscape = 0;
+  private escapeTimer: ReturnType<typeof setTimeout> | undefined;
   private resizeObserver: ResizeObserver | undefined;
   private disposed = false;
   /** A viewer shows the session at the writer's size: the font is fitted to it, not the grid to the pane. */
@@ -190,21 +190,35 @@ export class LabPane {
 
   /**
    * remark listens for keys on window: keys typed in the terminal must stop at the pane, or `p` opens the
-   * presenter view and space changes slide. xterm handles them first, on its own textarea.
+   * presenter view and space changes slide. xterm handles them first, on its own textarea. An Escape is
+   * held back a moment: a second one gives the keyboard back to the slides and neither reaches the shell
+   * (a lone ESC would make readline eat the next key); any other key sends it on at once, in order.
    */
   private isolateKeyboard(): void {
-    const stop = (event: KeyboardEvent): void => {
-      if (!this.terminal.element?.contains(event.target as Node)) return;
-      event.stopPropagation();
-      if (event.type === 'keydown' && event.key === 'Escape') {
-        const now = performance.now();
-        if (now - this.lastEscape < DOUBLE_ESCAPE_MS) {
-          this.terminal.blur();
-          this.lastEscape = 0;
-        } else {
-          this.lastEscape = now;
-        }
+    const flushEscape = (): void => {
+      if (this.escapeTimer === undefined) return;
+      clearTimeout(this.escapeTimer);
+      this.escapeTimer = undefined;
+      this.options.onInput('\u001b');
+    };
+    this.terminal.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown') return true;
+      if (event.key !== 'Escape') {
+        flushEscape();
+        return true;
       }
+      if (this.escapeTimer !== undefined) {
+        clearTimeout(this.escapeTimer);
+        this.escapeTimer = undefined;
+        this.terminal.blur();
+      } else {
+        this.escapeTimer = setTimeout(flushEscape, DOUBLE_ESCAPE_MS);
+      }
+      return false;
+    });
+    this.cleanups.push(() => clearTimeout(this.escapeTimer));
+    const stop = (event: KeyboardEvent): void => {
+      if (this.terminal.element?.contains(event.target as Node)) event.stopPropagation();
     };
     for (const type of ['keydown', 'keypress', 'keyup'] as const) {
       this.element.addEventListener(type, stop);
