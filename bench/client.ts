@@ -20,6 +20,8 @@ export interface Target {
 export class BenchClient {
   bytes = 0;
   readonly messages: ServerMessage[] = [];
+  /** Called with each text message as it arrives (the classroom's slide timings). */
+  onMessage: ((message: ServerMessage) => void) | undefined;
   /** Called with each output payload (echo probes). */
   onOutput: ((payload: Buffer) => void) | undefined;
   /** Snapshots received after the first one: this page fell behind and was resynchronised. */
@@ -39,6 +41,7 @@ export class BenchClient {
         const result = parseServerMessage(data.toString('utf8'));
         if (!result.ok) return;
         this.messages.push(result.message);
+        this.onMessage?.(result.message);
         if (result.message.type === 'snapshot') {
           if (this.messages.filter((m) => m.type === 'snapshot').length > 1) this.resyncs++;
           this.look(result.message.data);
@@ -108,8 +111,14 @@ export class BenchClient {
     return this.markerSeen;
   }
 
+  /** When the watched text was first seen (performance.now()), 0 until then. */
+  seenAt = 0;
+
   private look(text: string): void {
-    if (this.marker !== undefined && !this.markerSeen && text.includes(this.marker)) this.markerSeen = true;
+    if (this.marker !== undefined && !this.markerSeen && text.includes(this.marker)) {
+      this.markerSeen = true;
+      this.seenAt = performance.now();
+    }
   }
 
   startHash(): void {

@@ -10,6 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
+import { serverClassroom, summary } from './classroom-case.ts';
 import type { Target } from './client.ts';
 import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers } from './server-cases.ts';
 import { fixed, median, MiB, percentile } from './stats.ts';
@@ -149,7 +150,13 @@ async function main(): Promise<void> {
     rows.push({ measure: `viewers in step (identical bytes) / resynced`, ceiling: '', server: `${view.inStep} (${view.identical ? 'identical' : 'DIFFER'}) / ${VIEWERS - 1 - view.inStep}`, ratio: '', target: 'identical', ok: view.identical });
     rows.push({ measure: 'stalled viewer: bytes it was sent', ceiling: '', server: `${fixed(view.stalledBytes / MiB, 2)} MiB of ${fixed(small.expected / MiB, 1)}`, ratio: '', target: 'bounded', ok: view.stalledBytes < 4 * MiB });
 
-    // 5. Server memory.
+    step(`classroom: ${VIEWERS} audience pages`);
+    // 5. The classroom: the audience follows the presenter's slides while the terminal streams.
+    const room = await serverClassroom(server.target, small.file, VIEWERS);
+    rows.push({ measure: `classroom, ${VIEWERS} audience: slide change p50/p99/max ms`, ceiling: '', server: summary(room.slideMs), ratio: '', target: `none lost`, ok: room.slidesLost === 0 });
+    rows.push({ measure: 'classroom: terminal end behind presenter p50/p99/max ms', ceiling: '', server: summary(room.lagMs), ratio: '', target: '', ok: null });
+
+    // 6. Server memory.
     const mib = (bytes: number): string => fixed(bytes / MiB, 0);
     rows.push({ measure: 'server RSS MiB: idle / 50 idle sessions / peak 50 streams', ceiling: '', server: `${mib(rssIdle)} / ${mib(fanServer.rssIdleSessions)} / ${mib(fanServer.rssPeak)}`, ratio: '', target: '', ok: null });
     rows.push({ measure: 'server RSS MiB: before / peak, 100 viewers + stalled', ceiling: '', server: `${mib(view.rssBefore)} / ${mib(view.rssPeak)}`, ratio: '', target: 'bounded', ok: view.rssPeak - view.rssBefore < 200 * MiB });

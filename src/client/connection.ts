@@ -51,6 +51,8 @@ export class LabConnection {
   private socket: WebSocket | undefined;
   private readonly channels = new Map<number, ChannelHandler>();
   private readonly listeners = new Set<(state: ConnectionState) => void>();
+  /** Told the room's slide: in the welcome (a late joiner), then on each move of the presenter. */
+  onRoomSlide: ((index: number) => void) | undefined;
   private retryMs = RETRY_FIRST_MS;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
@@ -143,8 +145,10 @@ export class LabConnection {
       this.retryMs = RETRY_FIRST_MS;
       for (const [channel, handler] of this.channels) this.attach(channel, handler);
       this.setState('live');
+      if (message.slide !== undefined) this.onRoomSlide?.(message.slide);
       return;
     }
+    if (message.type === 'slide') return this.onRoomSlide?.(message.index);
     if ('channel' in message && message.channel !== undefined) this.channels.get(message.channel)?.message(message);
     else if (message.type === 'error') console.warn(`lab server: ${message.message}`);
   }

@@ -7,6 +7,7 @@
  */
 import type { DeckModule } from '../protocol/deck-update.ts';
 import { LabConnection } from './connection.ts';
+import { startFollowing } from './follow.ts';
 import { LabChannel } from './pane/lab-channel.ts';
 import { layoutLabSlides, type LabSlot } from './pane/lab-layout.ts';
 import { addPrintView } from './pane/print-view.ts';
@@ -40,6 +41,7 @@ export interface LiveLabs {
 export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
   const connection = new LabConnection();
   const mode = isCloneWindow() ? 'view' : 'write';
+  startFollowing(slideshow, connection, mode === 'view');
   const channels = new Map<string, LabChannel>();
   let deck = initial;
   let slots = new Map<number, LabSlot>();

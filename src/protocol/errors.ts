@@ -34,7 +34,7 @@ export const ERRORS = {
   },
   SESSION_NOT_FOUND: {
     message: 'Ce lab n’est pas encore ouvert par le présentateur.',
-    hint: 'Le terminal apparaîtra quand le présentateur l’ouvrira ; rechargez alors la page.',
+    hint: 'Le terminal apparaîtra de lui-même dès que le présentateur l’ouvrira.',
   },
   SESSION_LIMIT: { message: 'Trop de sessions de lab ouvertes sur ce serveur.' },
   CLIENT_LIMIT: { message: 'Trop de connexions sur ce serveur.' },
@@ -43,6 +43,7 @@ export const ERRORS = {
   UNKNOWN_CHANNEL: { message: 'Aucun lab attaché sur ce canal.' },
   NOT_WRITER: { message: 'Seul le présentateur qui a la main peut faire cela.' },
   READ_ONLY: { message: 'Terminal en lecture seule : la saisie est ignorée.' },
+  AUDIENCE_FOLLOWS: { message: 'Le public suit le diaporama : seul le présentateur change la diapositive de la salle.' },
   UNKNOWN_COMMAND: { message: 'Commande inconnue pour ce lab.' },
   SESSION_EXITED: {
     message: 'Le shell du lab est terminé.',

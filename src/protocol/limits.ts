@@ -53,6 +53,8 @@ export const MIN_COLS = 2;
 export const MAX_COLS = 500;
 export const MIN_ROWS = 2;
 export const MAX_ROWS = 200;
+/** Remark slide indices (every incremental step counts) accepted in `slide`. */
+export const MAX_SLIDE_INDEX = 10_000;
 /** Channel numbers are one byte in binary frames. */
 export const MAX_CHANNEL = 255;
 /** Largest delta one `ack` may carry (anything bigger is a broken client; the server clamps anyway). */

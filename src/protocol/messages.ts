@@ -12,6 +12,7 @@
  *   page: input / resize / run / reset        (writer only; a viewer's input is dropped server-side)
  *   page: ack {channel, bytes}                after writing each ACK_SIZE bytes of output into xterm.js
  *   page: detach {channel}                    server: detached {channel, reason: 'request'}
+ *   page: slide {index}                       (presenter only) every other page of the room: slide {index}
  */
 import type { ErrorCode } from './errors.ts';
 
@@ -99,6 +100,15 @@ export interface ResetMessage {
   readonly channel: number;
 }
 
+/**
+ * The presenter's page shows remark slide `index` (0-based, each incremental step counts): the audience
+ * follows it. Refused from the audience (it follows, it never drives).
+ */
+export interface SlideMessage {
+  readonly type: 'slide';
+  readonly index: number;
+}
+
 export type ClientMessage =
   | HelloMessage
   | AttachMessage
@@ -107,7 +117,8 @@ export type ClientMessage =
   | AckMessage
   | RunMessage
   | DetachMessage
-  | ResetMessage;
+  | ResetMessage
+  | SlideMessage;
 
 export type ClientMessageType = ClientMessage['type'];
 
@@ -118,6 +129,14 @@ export interface WelcomeMessage {
   readonly version: number;
   readonly role: ClientRole;
   readonly labs: readonly LabInfo[];
+  /** The presenter's current slide, when one was shown: a late joiner goes there at once. */
+  readonly slide?: number;
+}
+
+/** The presenter moved to remark slide `index` (see SlideMessage). */
+export interface RoomSlideMessage {
+  readonly type: 'slide';
+  readonly index: number;
 }
 
 export interface AttachedMessage {
@@ -211,6 +230,7 @@ export type ServerMessage =
   | StatusMessage
   | ExitMessage
   | DetachedMessage
+  | RoomSlideMessage
   | ErrorMessage;
 
 export type ServerMessageType = ServerMessage['type'];

@@ -11,6 +11,7 @@ import {
   MAX_COLS,
   MAX_MESSAGE_BYTES,
   MAX_ROWS,
+  MAX_SLIDE_INDEX,
   MIN_COLS,
   MIN_ROWS,
 } from './limits.ts';
@@ -89,6 +90,7 @@ const CLIENT_SHAPES: { readonly [T in ClientMessageType]: Shape } = {
   run: { channel, commandId: required(id) },
   detach: { channel },
   reset: { channel },
+  slide: { index: required(integer(0, MAX_SLIDE_INDEX)) },
 };
 
 const LAB_INFO: Shape = {
@@ -105,7 +107,9 @@ const SERVER_SHAPES: { readonly [T in ServerMessageType]: Shape } = {
     version: required(integer(0, 1_000_000)),
     role: required(oneOf('presenter', 'audience')),
     labs: required(arrayOf(LAB_INFO)),
+    slide: optional(integer(0, MAX_SLIDE_INDEX)),
   },
+  slide: { index: required(integer(0, MAX_SLIDE_INDEX)) },
   attached: {
     channel: serverChannel,
     lab: required(id),

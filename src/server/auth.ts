@@ -40,7 +40,11 @@ export class Auth {
   private readonly presenterCookie = secret();
   private readonly audienceCookie = secret();
 
-  constructor(audience: boolean) {
+  constructor(
+    audience: boolean,
+    /** Over HTTPS the cookies are Secure: never sent over plain HTTP. */
+    private readonly secure = false,
+  ) {
     this.audienceToken = audience ? secret() : undefined;
   }
 
@@ -83,7 +87,7 @@ export class Auth {
     const location = `${url.pathname.replace(/^\/+/, '/')}${url.search}`;
     response.writeHead(303, {
       Location: location,
-      'Set-Cookie': `${cookie}; HttpOnly; SameSite=Strict; Path=/`,
+      'Set-Cookie': `${cookie}; HttpOnly; SameSite=Strict; Path=/${this.secure ? '; Secure' : ''}`,
       'Content-Type': 'text/plain; charset=utf-8',
     });
     response.end('Connecté.\n');

@@ -6,6 +6,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRACE_MS, IDLE_MS, MAX_CLIENTS, MAX_SESSIONS, SLOW_VIEWER_MS } from '../protocol/limits.ts';
+import { lanAddress, readTls, type TlsFiles } from './classroom.ts';
+import { ConfigError } from './config-error.ts';
 
 export type SandboxMode = 'auto' | 'bwrap' | 'none';
 
@@ -22,6 +24,10 @@ export interface ResolvedConfig {
   readonly allowOrigins: readonly string[];
   /** Print an audience (view-only) URL. */
   readonly audience: boolean;
+  /** --classroom: on the LAN, with the audience URL and its QR code. */
+  readonly classroom: boolean;
+  /** HTTPS (and WSS) with this certificate and key. */
+  readonly tls: TlsFiles | undefined;
   readonly sandbox: SandboxMode;
   /** Account lab shells run as when the server runs as root (labs/setup-user.sh creates it). */
   readonly labUser: string;
@@ -36,9 +42,7 @@ export interface ResolvedConfig {
   readonly warnings: readonly string[];
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -51,6 +55,9 @@ export const USAGE = `Usage : tsx src/server/main.ts [options]
   --record DOSSIER    enregistre chaque session (asciicast v2, secrets masqués) dans ce dossier
   --allow-origin URL  origine supplémentaire acceptée (répétable) ; env LAB_SERVER_ALLOW_ORIGIN=a,b
   --audience          affiche aussi une adresse pour le public (lecture seule)
+  --classroom         salle de classe : écoute sur le réseau local (--host, sinon la 1re adresse IPv4),
+                      adresse et QR code du public, qui suit les diapositives du présentateur
+  --tls-cert FICHIER  certificat PEM (HTTPS) ; avec --tls-key FICHIER, sa clé privée
   --sandbox MODE      auto | bwrap | none (défaut auto : bwrap s'il fonctionne)
   --lab-user NOM      compte des shells quand le serveur tourne en root (défaut cours-lab)
   --grace S           secondes de survie d'une session sans client (défaut ${GRACE_MS / 1000})
@@ -59,10 +66,10 @@ export const USAGE = `Usage : tsx src/server/main.ts [options]
   --max-sessions N    (défaut ${MAX_SESSIONS})   --max-clients N (défaut ${MAX_CLIENTS})`;
 
 const VALUE_FLAGS = new Set([
-  'port', 'host', 'labs', 'state', 'dist', 'record', 'allow-origin', 'sandbox', 'lab-user',
+  'port', 'host', 'labs', 'state', 'dist', 'record', 'allow-origin', 'tls-cert', 'tls-key', 'sandbox', 'lab-user',
   'grace', 'idle', 'slow-viewer', 'max-sessions', 'max-clients',
 ]);
-const BOOLEAN_FLAGS = new Set(['audience', 'help']);
+const BOOLEAN_FLAGS = new Set(['audience', 'classroom', 'help']);
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function isLoopbackHost(host: string): boolean {
@@ -147,9 +154,21 @@ export function resolveConfig(
   };
 
   const warnings: string[] = [];
-  const host = last('host', 'LAB_SERVER_HOST') ?? '127.0.0.1';
+  const classroom = flags.has('classroom');
+  const tls = readTls(last('tls-cert'), last('tls-key'));
+  const lan = classroom && last('host', 'LAB_SERVER_HOST') === undefined ? lanAddress() : undefined;
+  if (classroom && lan === undefined && last('host', 'LAB_SERVER_HOST') === undefined) {
+    throw new ConfigError('--classroom : aucune adresse de réseau local sur cette machine ; donnez-la avec --host ADRESSE');
+  }
+  const host = lan ?? last('host', 'LAB_SERVER_HOST') ?? '127.0.0.1';
+  if (classroom && tls === undefined) {
+    warnings.push(
+      'Salle de classe sans TLS : les pages et les terminaux circulent en clair sur le réseau local. ' +
+        'Donnez --tls-cert et --tls-key pour du HTTPS.',
+    );
+  }
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError(`--host : adresse attendue, reçu « ${host} »`);
-  if (!isLoopbackHost(host)) {
+  if (!isLoopbackHost(host) && !classroom && tls === undefined) {
     warnings.push(
       `Écoute sur ${host} : le serveur est joignable depuis le réseau (les terminaux restent protégés par ` +
         'le jeton, mais le trafic n’est pas chiffré : réseau de confiance uniquement).',
@@ -178,7 +197,9 @@ export function resolveConfig(
     distDir: dir('dist', 'dist'),
     recordDir: flags.has('record') ? dir('record', '') : undefined,
     allowOrigins: Object.freeze([...new Set(origins)]),
-    audience: flags.has('audience'),
+    audience: flags.has('audience') || classroom,
+    classroom,
+    tls,
     sandbox,
     labUser,
     graceMs: graceRaw === undefined ? GRACE_MS : secondsFlag('grace', graceRaw),

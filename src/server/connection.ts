@@ -24,6 +24,7 @@ import { Outbox } from './outbox.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import type { Session } from './session.ts';
+import type { SlideRoom } from './slide-room.ts';
 
 /** What connections share: the labs and the sessions. */
 export interface LabContext {
@@ -31,6 +32,7 @@ export interface LabContext {
   readonly registry: SessionRegistry;
   readiness(lab: LabDefinition): Readiness;
   labInfos(): LabInfo[];
+  readonly slides: SlideRoom;
 }
 
 interface Channel {
@@ -102,6 +104,7 @@ export class Connection extends Disposable implements Peer {
   override dispose(): void {
     if (this.isDisposed) return;
     for (const { session, attachment } of [...this.channels.values()]) session.detach(attachment, 'ended', false);
+    this.context.slides.leave(this);
     this.outbox.close();
     super.dispose();
   }
@@ -127,8 +130,12 @@ export class Connection extends Disposable implements Peer {
 
   private dispatch(message: ClientMessage): void {
     if (message.type === 'hello') return this.hello(message.version);
-    if (!this.greeted) return this.error(errorValue('HELLO_REQUIRED'), message.channel);
+    if (!this.greeted) return this.error(errorValue('HELLO_REQUIRED'), 'channel' in message ? message.channel : undefined);
     if (message.type === 'attach') return this.attach(message);
+    if (message.type === 'slide') {
+      const refused = this.context.slides.move(this, message.index);
+      return refused && this.error(refused);
+    }
     const channel = this.channels.get(message.channel);
     if (!channel) {
       // An ack may cross a detach on the wire: not worth an error.
@@ -161,8 +168,11 @@ export class Connection extends Disposable implements Peer {
       this.close(1002, 'version');
       return;
     }
+    if (this.greeted) return;
     this.greeted = true;
-    this.outbox.sendMessage({ type: 'welcome', version: PROTOCOL_VERSION, role: this.role, labs: this.context.labInfos() });
+    const slide = this.context.slides.current;
+    this.outbox.sendMessage({ type: 'welcome', version: PROTOCOL_VERSION, role: this.role, labs: this.context.labInfos(), ...(slide === undefined ? {} : { slide }) });
+    this.context.slides.join(this);
   }
 
   private attach(message: AttachMessage): void {

@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -18,6 +19,7 @@ import { cachedReadiness, checkReadiness, loadLabs, readinessReason, type LabDef
 import { signalSession } from './processes.ts';
 import { resolveSandbox, type Sandbox } from './sandbox.ts';
 import { SessionRegistry } from './session-registry.ts';
+import { SlideRoom } from './slide-room.ts';
 import { createStaticHandler } from './static-files.ts';
 
 export interface Listening {
@@ -64,7 +66,8 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
   const labs = loadLabs(config.labsDir);
   const sandbox = resolveSandbox(config);
   const registry = new SessionRegistry(config, sandbox);
-  const auth = new Auth(config.audience);
+  const auth = new Auth(config.audience, config.tls !== undefined);
+  const scheme = config.tls ? 'https' : 'http';
   const origins = new Set<string>(config.allowOrigins);
   const readiness = (lab: LabDefinition): Readiness => checkReadiness(lab, labPath(lab, config.env));
   const listed = cachedReadiness(readiness, READINESS_TTL_MS);
@@ -78,7 +81,7 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     auth,
     maxClients: config.maxClients,
     origins: () => origins,
-    context: { labs: labs.labs, registry, readiness, labInfos },
+    context: { labs: labs.labs, registry, readiness, labInfos, slides: new SlideRoom() },
   });
   const api = createApiHandler(auth, labInfos);
   let httpServer: Server | undefined;
@@ -93,11 +96,11 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     } else {
       hosts.push(hostForUrl(config.host));
     }
-    for (const host of hosts) origins.add(`http://${host}:${port}`);
+    for (const host of hosts) origins.add(`${scheme}://${host}:${port}`);
   };
   const urls = (port: number) => {
     const host = WILDCARD.has(config.host) ? '127.0.0.1' : hostForUrl(config.host);
-    const base = `http://${host}:${port}/`;
+    const base = `${scheme}://${host}:${port}/`;
     return {
       url: `${base}?token=${auth.presenterToken}`,
       audienceUrl: auth.audienceToken === undefined ? undefined : `${base}?audience=${auth.audienceToken}`,
@@ -118,7 +121,7 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     urls,
     async listen() {
       const handler = createRequestHandler(api, createStaticHandler(config.distDir));
-      const http = createServer(handler);
+      const http = config.tls ? createTlsServer({ cert: config.tls.cert, key: config.tls.key }, handler) : createServer(handler);
       httpServer = http;
       http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (!gateway.handleUpgrade(request, socket, head)) {

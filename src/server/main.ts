@@ -3,6 +3,7 @@
  * Exits with a message naming the problem when a flag, a lab definition or the lab account is wrong;
  * on SIGINT, SIGTERM or SIGHUP ends every lab shell (their whole process groups) before exiting.
  */
+import QRCode from 'qrcode';
 import { ConfigError, resolveConfig, USAGE, type ResolvedConfig } from './config.ts';
 import { createLabServer, type LabServer } from './lab-server.ts';
 import { LabDefinitionError } from './labs.ts';
@@ -44,8 +45,10 @@ try {
   throw error;
 }
 
+const qr = config.classroom && listening.audienceUrl ? await QRCode.toString(listening.audienceUrl, { type: 'terminal', small: true }) : undefined;
 console.log(
   formatStartup({
+    ...(qr ? { qr } : {}),
     url: listening.url,
     audienceUrl: listening.audienceUrl,
     sandbox: server.sandbox.description,

@@ -57,7 +57,7 @@ function lookupAccount(name: string): LabAccount | undefined {
  */
 export const LAB_NICENESS = ['nice', '-n', '10'];
 
-function bwrapArgs(dir: string): string[] {
+function bwrapArgs(dir: string, labsDir: string): string[] {
   return [
     '--die-with-parent',
     '--unshare-pid',
@@ -69,13 +69,15 @@ function bwrapArgs(dir: string): string[] {
     '--tmpfs', '/tmp',
     // virsh console takes a lock file on the pty there (/var/lock links to it).
     '--tmpfs', '/run/lock',
+    // The labs' own scripts and files, visible even when the project lives under /tmp (a CI checkout).
+    '--ro-bind', labsDir, labsDir,
     '--bind', dir, dir,
     '--chdir', dir,
     '--',
   ];
 }
 
-function build(mode: 'bwrap' | 'none', account: LabAccount | undefined, userName: string, warnings: string[]): Sandbox {
+function build(mode: 'bwrap' | 'none', account: LabAccount | undefined, userName: string, labsDir: string, warnings: string[]): Sandbox {
   const who = account ? `compte ${account.name} (uid ${account.uid})` : `compte ${userName}`;
   return {
     mode,
@@ -84,7 +86,7 @@ function build(mode: 'bwrap' | 'none', account: LabAccount | undefined, userName
     warnings,
     description: mode === 'bwrap' ? `${who}, bwrap (espace de PID privé, système en lecture seule)` : `${who}, sans bwrap`,
     command(shell, dir) {
-      const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir), ...shell] : shell)];
+      const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir, labsDir), ...shell] : shell)];
       if (!account) return { file: inner[0] ?? 'bash', args: inner.slice(1) };
       return {
         file: 'setpriv',
@@ -122,7 +124,7 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
   const userName = account?.name ?? userInfo().username;
   const labsState = join(config.stateDir, 'labs');
   const probe = (mode: 'bwrap' | 'none'): string | undefined => {
-    const sandbox = build(mode, account, userName, []);
+    const sandbox = build(mode, account, userName, config.labsDir, []);
     let dir: string | undefined;
     try {
       dir = sandbox.createSessionDir(labsState, '.probe');
@@ -140,7 +142,7 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
   const warnings: string[] = [];
   if (config.sandbox !== 'none') {
     const problem = findOnPath('bwrap', DEFAULT_PATH) ? probe('bwrap') : 'bwrap introuvable (paquet bubblewrap)';
-    if (problem === undefined) return build('bwrap', account, userName, warnings);
+    if (problem === undefined) return build('bwrap', account, userName, config.labsDir, warnings);
     if (config.sandbox === 'bwrap') {
       throw new SandboxError(`--sandbox bwrap : ${problem}. Installez bubblewrap (npm run setup) ou lancez avec --sandbox auto.`);
     }
@@ -153,5 +155,5 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
         (account ? `Le compte ${account.name} doit pouvoir traverser ce dossier (chmod o+x sur ses parents).` : ''),
     );
   }
-  return build('none', account, userName, warnings);
+  return build('none', account, userName, config.labsDir, warnings);
 }

@@ -10,11 +10,14 @@ export interface StartupFacts {
   readonly sandbox: string;
   readonly labs: readonly LabInfo[];
   readonly warnings: readonly string[];
+  /** The audience URL as a QR code for a terminal (classroom): students scan it from the projector. */
+  readonly qr?: string;
 }
 
 export function formatStartup(facts: StartupFacts): string {
   const lines = ['', 'cours-openstack — serveur de labs', '', `  Ouvrez : ${facts.url}`];
   if (facts.audienceUrl) lines.push(`  Public (lecture seule) : ${facts.audienceUrl}`);
+  if (facts.qr) lines.push('', ...facts.qr.trimEnd().split('\n').map((line) => `  ${line}`));
   lines.push('', `  Shells : ${facts.sandbox}`, '  Labs :');
   if (facts.labs.length === 0) lines.push('    (aucun : pas de labs/<id>/lab.json)');
   for (const lab of facts.labs) {

@@ -75,11 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server) {
-    server.child.kill('SIGTERM');
-    await server.exited;
-    server.cleanup();
-  }
+  await server?.stop();
 });
 
 describe('lab panes on the real server', () => {

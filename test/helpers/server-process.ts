@@ -16,6 +16,8 @@ export interface ServerProcess {
   /** Resident memory of the server process, in bytes. */
   rss(): number;
   cleanup(): void;
+  /** SIGTERM, as Ctrl-C does; resolves once it exited and its files are gone. */
+  stop(): Promise<void>;
 }
 
 async function exchange(url: string): Promise<string> {
@@ -59,6 +61,11 @@ export async function spawnServer(args: readonly string[] = [], options: SpawnOp
   const parsed = new URL(url);
   const port = Number(parsed.port);
   const audience = /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '';
+  const cleanup = (): void => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true });
+    if (!options.distDir) rmSync(distDir, { recursive: true, force: true });
+  };
   const target = {
     port,
     origin: parsed.origin,
@@ -77,10 +84,11 @@ export async function spawnServer(args: readonly string[] = [], options: SpawnOp
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     },
-    cleanup() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(stateDir, { recursive: true, force: true });
-      if (!options.distDir) rmSync(distDir, { recursive: true, force: true });
+    cleanup,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      cleanup();
     },
   };
 }

@@ -11,6 +11,9 @@ import type { ConnectionState, LabConnection } from '../connection.ts';
 import { LabReplay } from '../replay/lab-replay.ts';
 import { LabPane, type PaneState } from './lab-pane.ts';
 
+/** An audience page that arrived before the presenter's session asks again this often. */
+const WAIT_FOR_SESSION_MS = 2000;
+
 const DETACH_TEXT: Record<string, string> = {
   slow: 'Ce terminal a pris trop de retard : reconnexion…',
   idle: 'Session du lab fermée après une longue inactivité. Cliquez « Redémarrer » pour un nouveau shell.',
@@ -28,6 +31,7 @@ export class LabChannel {
   private attached = false;
   private connectionState: ConnectionState = 'connecting';
   private replay: LabReplay | undefined;
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
   /** The recording of the demo on screen, relative to the deck. */
   private recording: string | undefined;
 
@@ -153,10 +157,19 @@ export class LabChannel {
         break;
       case 'error':
         this.pane.showMessage(message.hint ? `${message.message}\n${message.hint}` : message.message);
+        if (message.code === 'SESSION_NOT_FOUND') this.waitForSession();
         break;
       default:
         break;
     }
+  }
+
+  /** The presenter has not opened this lab yet: ask again until it has (or the page went elsewhere). */
+  private waitForSession(): void {
+    clearTimeout(this.waitTimer);
+    this.waitTimer = setTimeout(() => {
+      if (!this.attached && !this.replay && this.connectionState === 'live') this.reattach();
+    }, WAIT_FOR_SESSION_MS);
   }
 
   /** Asks for the session again on the same channel (the server released it). */
