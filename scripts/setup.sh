@@ -67,6 +67,15 @@ else
   bash labs/setup || echo "The live labs need the command above; the deck itself works without them." >&2
 fi
 
+# The lab cloud (OpenStack, about 2 GiB of memory) for the OpenStack demos, started for start and test.
+if [ "$action" != install ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    bash labs/cloud/up
+  else
+    echo "The OpenStack demos need the lab cloud: sudo bash labs/cloud/up" >&2
+  fi
+fi
+
 case "$action" in
   start) exec npm start ;;
   test) exec npm test ;;

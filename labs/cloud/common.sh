@@ -1,0 +1,54 @@
+# labs/cloud/common.sh: what labs/cloud/up, down and status share. Sourced, after CLOUD and STATE are set.
+R=$STATE/run L=$STATE/logs E=$STATE/etc
+
+# The cloud's services, in start order (down stops them in the reverse order of their layers).
+SERVICES=(mariadb epmd rabbitmq keystone glance-api placement-api nova-api nova-conductor nova-scheduler
+  nova-compute neutron-server cinder-api cinder-scheduler cinder-volume heat)
+
+# A pid alone could name another process after a reboot or a crash: with its start time (field 22 of
+# /proc/PID/stat, in clock ticks since boot) it names one process for good.
+starttime() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  s=${s##*) } # the command name, in parentheses, may contain spaces: fields start after it
+  set -- $s
+  [ "$1" != Z ] || return 1 # a zombie has ended: only its parent has not collected it yet
+  echo "${20}"
+}
+recorded_pid() { # recorded_pid NAME: the pid in $R/NAME.pid if that process still runs
+  local pid st
+  read -r pid st 2>/dev/null <"$R/$1.pid" || return 1
+  [ -n "$st" ] && [ "$(starttime "$pid")" = "$st" ] && echo "$pid"
+}
+alive() { recorded_pid "$1" >/dev/null; }
+
+# session PID: the processes of the session whose leader is PID. Each service is started as the leader of
+# a session of its own (labs/cloud/up), so while that leader is the recorded process, its session is ours:
+# uwsgi workers, neutron-server's RPC workers, cinder-volume's backend process, beam.smp…
+session() { ps -o pid= -s "$1" 2>/dev/null | tr -d ' '; }
+
+# marked PID: the process is one of this cloud's even when its session leader is gone. Every process up
+# starts carries LAB_CLOUD_OWNER=$STATE in its environment, and nothing else on the machine does. But
+# setproctitle (neutron's workers) overwrites /proc/PID/environ: those are recognised by their command
+# line instead, which keeps labs/cloud/osrun and a config file under $STATE.
+marked() {
+  grep -qsFxz "LAB_CLOUD_OWNER=$STATE" "/proc/$1/environ" && return 0
+  local c
+  c=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+  [[ $c == *"$CLOUD/osrun "*"$STATE/"* ]]
+}
+
+# Every process of this cloud: the sessions of the recorded services, and whatever is marked.
+our_pids() {
+  local s pid
+  {
+    for s in "${SERVICES[@]}"; do
+      pid=$(recorded_pid "$s") && session "$pid"
+    done
+    grep -lsFxz "LAB_CLOUD_OWNER=$STATE" /proc/[0-9]*/environ | cut -d/ -f3
+    for pid in $(grep -lsaF "$CLOUD/osrun" /proc/[0-9]*/cmdline | cut -d/ -f3); do
+      marked "$pid" && echo "$pid"
+    done
+  } 2>/dev/null | grep -vx "$$" | sort -un
+  return 0
+}
