@@ -5,6 +5,7 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import { paneButton } from './pane-button.ts';
 import { loadRenderer } from './renderer.ts';
 import { TERMINAL_FONT, TERMINAL_THEME } from './terminal-theme.ts';
 
@@ -60,14 +61,14 @@ export class LabPane {
     title.textContent = options.title;
     this.badge = el('span', 'lab-pane-badge');
     const tools = el('span', 'lab-pane-tools');
-    this.resetButton = this.button('↺', 'Redémarrer le lab (shell neuf, dossier neuf)', () => this.options.onReset());
+    this.resetButton = paneButton('↺', 'Redémarrer le lab (shell neuf, dossier neuf)', () => this.options.onReset());
     tools.append(
       this.resetButton,
-      this.button('A−', 'Réduire la police', () => this.zoom(-1)),
-      this.button('A+', 'Agrandir la police', () => this.zoom(1)),
-      this.button('⇔', 'Élargir le terminal', () => this.toggleClass('wide')),
-      this.button('▭', 'Replier le terminal', () => this.toggleClass('collapsed')),
-      this.button('⤢', 'Plein écran', () => this.toggleClass('fullscreen')),
+      paneButton('A−', 'Réduire la police', () => this.zoom(-1)),
+      paneButton('A+', 'Agrandir la police', () => this.zoom(1)),
+      paneButton('⇔', 'Élargir le terminal', () => this.toggleClass('wide')),
+      paneButton('▭', 'Replier le terminal', () => this.toggleClass('collapsed')),
+      paneButton('⤢', 'Plein écran', () => this.toggleClass('fullscreen')),
     );
     header.append(title, this.badge, tools);
     this.message = el('div', 'lab-pane-message');
@@ -173,19 +174,6 @@ export class LabPane {
   private toggleClass(name: string): void {
     this.element.classList.toggle(name);
     requestAnimationFrame(() => this.refit());
-  }
-
-  private button(label: string, title: string, action: () => void): HTMLButtonElement {
-    const button = el('button', 'lab-pane-button');
-    button.type = 'button';
-    button.textContent = label;
-    button.title = title;
-    button.setAttribute('aria-label', title);
-    button.addEventListener('click', (event) => {
-      event.stopPropagation();
-      action();
-    });
-    return button;
   }
 
   /**

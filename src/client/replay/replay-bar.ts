@@ -3,6 +3,7 @@
  * speed, which command is shown, and "go live" once a lab server is there. Keys used on these controls
  * stay here: an arrow on the seek bar must not change slide.
  */
+import { paneButton } from '../pane/pane-button.ts';
 import type { CastPlayer } from './player.ts';
 
 const SPEEDS = [0.5, 1, 2, 4] as const;
@@ -29,9 +30,9 @@ export class ReplayBar {
   constructor(actions: ReplayBarActions) {
     this.element = document.createElement('div');
     this.element.className = 'lab-replay-bar';
-    const restart = this.button('⇤', 'Revenir au début', () => this.player?.seek(0));
-    this.playButton = this.button('▶', 'Lire', () => this.toggle());
-    const next = this.button('⇥', 'Commande suivante', () => this.player?.nextStep());
+    const restart = paneButton('⇤', 'Revenir au début', () => this.player?.seek(0));
+    this.playButton = paneButton('▶', 'Lire', () => this.toggle());
+    const next = paneButton('⇥', 'Commande suivante', () => this.player?.nextStep());
     this.seekInput = document.createElement('input');
     this.seekInput.type = 'range';
     this.seekInput.min = '0';
@@ -48,7 +49,7 @@ export class ReplayBar {
     this.speedSelect.setAttribute('aria-label', 'Vitesse de lecture');
     for (const speed of SPEEDS) this.speedSelect.append(new Option(`×${speed}`, String(speed), speed === 1, speed === 1));
     this.speedSelect.addEventListener('change', () => this.player?.setSpeed(Number(this.speedSelect.value)));
-    this.liveButton = this.button('Passer en direct', 'Un serveur de labs répond : quitter l’enregistrement pour un vrai terminal', actions.goLive);
+    this.liveButton = paneButton('Passer en direct', 'Un serveur de labs répond : quitter l’enregistrement pour un vrai terminal', actions.goLive);
     this.liveButton.classList.add('lab-replay-live');
     this.liveButton.hidden = true;
     this.element.append(restart, this.playButton, next, this.seekInput, this.timeLabel, this.speedSelect, this.stepLabel, this.liveButton);
@@ -87,19 +88,5 @@ export class ReplayBar {
     const step = player?.currentStep ?? '';
     this.stepLabel.textContent = step;
     this.element.dataset['step'] = step;
-  }
-
-  private button(label: string, title: string, action: () => void): HTMLButtonElement {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'lab-pane-button';
-    button.textContent = label;
-    button.title = title;
-    button.setAttribute('aria-label', title);
-    button.addEventListener('click', (event) => {
-      event.stopPropagation();
-      action();
-    });
-    return button;
   }
 }
