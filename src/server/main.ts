@@ -68,5 +68,11 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 // Whatever way the process ends, no lab process outlives it.
 process.on('exit', () => server.killNow());
+// The terminal that started the server may go away (an ssh session, a closed window): writing to it then
+// fails with EPIPE. That must cost the log, never the class, and must not loop through the handler below.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 // A bug in one handler must not end every student's shell mid-class: log it loudly and keep serving.
-process.on('uncaughtException', (error) => console.error('cours-openstack : erreur inattendue', error));
+process.on('uncaughtException', (error) => {
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+  console.error('cours-openstack : erreur inattendue', error);
+});

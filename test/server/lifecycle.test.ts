@@ -116,6 +116,19 @@ describe('the server process', () => {
     await client.until(() => client.closed || undefined, 'the socket to close');
   });
 
+  it('still stops on SIGTERM when the terminal that started it has gone (writes fail with EPIPE)', async () => {
+    const orphan = await spawnServer();
+    try {
+      // The reading ends of its stdout and stderr close, as when the ssh session or window is gone.
+      orphan.child.stdout?.destroy();
+      orphan.child.stderr?.destroy();
+      orphan.child.kill('SIGTERM');
+      expect(await orphan.exited).toBe(0);
+    } finally {
+      orphan.cleanup();
+    }
+  });
+
   it('when killed outright, its lab processes die with it', async () => {
     const killed = await spawnServer();
     try {
