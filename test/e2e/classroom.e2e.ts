@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
+import { demoSlideIndex, openDeck, PANE, paneText, waitForPane } from '../helpers/deck-page.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dist = process.env['DECK_DIST'] || join(ROOT, 'dist');
-const PANE = '.remark-visible .lab-pane';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -19,36 +19,7 @@ let presenter: Page;
 let audience: Page;
 let problems: PageProblems;
 
-async function open(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
-}
-
-/** The remark index (0-based) of the first demo slide whose code shows `text`. */
-function slideWith(page: Page, text: string): Promise<number> {
-  return page.evaluate((wanted) => {
-    const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
-    return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
-  }, text);
-}
-
 const shown = (page: Page): Promise<string> => page.evaluate(() => location.hash);
-
-function paneText(page: Page): Promise<string> {
-  return page.evaluate((pane) => document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '', PANE);
-}
-
-async function waitForPane(page: Page, pattern: RegExp): Promise<void> {
-  try {
-    await page.waitForFunction(
-      ([pane, source]) => new RegExp(source ?? '').test(document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? ''),
-      [PANE, pattern.source],
-      { timeout: 30_000 },
-    );
-  } catch (error) {
-    throw new Error(`pane never showed ${pattern}; it shows:\n${await paneText(page)}`, { cause: error });
-  }
-}
 
 beforeAll(async () => {
   server = await spawnServer(['--classroom', '--host', '127.0.0.1', '--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
@@ -57,8 +28,8 @@ beforeAll(async () => {
   presenter = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   audience = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   problems = watchPage(audience, server.target.origin);
-  await open(presenter, /Ouvrez : (\S+)/.exec(output)?.[1] ?? '');
-  await open(audience, /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '');
+  await openDeck(presenter, /Ouvrez : (\S+)/.exec(output)?.[1] ?? '');
+  await openDeck(audience, /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '');
 });
 
 afterAll(async () => {
@@ -76,7 +47,7 @@ describe('a classroom', () => {
   });
 
   it('has the audience follow the presenter’s slide and watch its terminal, read-only', async () => {
-    const index = await slideWith(presenter, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+    const index = await demoSlideIndex(presenter, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
     await presenter.evaluate((n) => (location.hash = `#${n + 1}`), index);
     await audience.waitForFunction((n) => location.hash === `#${n + 1}`, index);
     await audience.waitForSelector('.follow-bar[data-mode="follow"]');
@@ -98,7 +69,7 @@ describe('a classroom', () => {
     await audience.waitForSelector('.follow-bar[data-mode="browse"]');
     expect(await shown(presenter)).toBe(room);
     // Typing into the read-only terminal reaches nobody.
-    const index = await slideWith(audience, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+    const index = await demoSlideIndex(audience, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
     await audience.evaluate((n) => (location.hash = `#${n + 1}`), index);
     await audience.locator(`${PANE} .xterm`).click();
     await audience.keyboard.type('echo vient-du-public');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
+import { gotoDemoSlide, openDeck, runCommand, waitForPane } from '../helpers/deck-page.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -27,44 +28,6 @@ function startUrls(): { presenter: string; audience: string } {
   };
 }
 
-async function openDeck(p: Page, url: string): Promise<void> {
-  await p.goto(url);
-  await p.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
-}
-
-/** Goes to the first demo slide whose code shows `text` (remark's hash counts steps from 1). */
-async function gotoSlideWith(p: Page, text: string): Promise<void> {
-  const index = await p.evaluate((wanted) => {
-    const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
-    return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
-  }, text);
-  expect(index, `a demo slide showing ${text}`).toBeGreaterThanOrEqual(0);
-  await p.evaluate((n) => (location.hash = `#${n + 1}`), index);
-  await p.waitForFunction(() => document.querySelector('.remark-visible .lab-pane') !== null);
-}
-
-function paneText(p: Page): Promise<string> {
-  return p.evaluate(() => document.querySelector<HTMLElement>('.remark-visible .lab-pane .xterm-rows')?.innerText ?? '');
-}
-
-async function waitForPane(p: Page, pattern: RegExp, timeout = 30_000): Promise<void> {
-  try {
-    await p.waitForFunction(
-      ([source, flags]) => new RegExp(source ?? '', flags).test(document.querySelector<HTMLElement>('.remark-visible .lab-pane .xterm-rows')?.innerText ?? ''),
-      [pattern.source, pattern.flags],
-      { timeout, polling: 100 },
-    );
-  } catch (error) {
-    throw new Error(`pane never showed ${pattern}; it shows:\n${await paneText(p)}`, { cause: error });
-  }
-}
-
-/** Clicks the run control of the visible slide's command that starts with `command`. */
-async function run(p: Page, command: string): Promise<void> {
-  const control = p.locator('.remark-visible .remark-code-line.runnable', { hasText: command }).first().locator('.run-command');
-  await control.click();
-}
-
 beforeAll(async () => {
   server = await spawnServer(['--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
   browser = await launchChromium();
@@ -80,12 +43,12 @@ afterAll(async () => {
 
 describe('lab panes on the real server', () => {
   it('runs qemu-img from the slide, takes typing without remark keys, restores the screen on reload', async () => {
-    await gotoSlideWith(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+    await gotoDemoSlide(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
     await page.waitForSelector('.remark-visible .lab-pane[data-state="live"]');
     expect(page.url()).not.toContain('token=');
     // Headless Chromium draws WebGL in software (SwiftShader), slower than the DOM renderer: the pane keeps the DOM.
     expect(await page.getAttribute('.remark-visible .lab-pane', 'data-renderer')).toBe('dom');
-    await run(page, 'qemu-img create');
+    await runCommand(page, 'qemu-img create');
     await waitForPane(page, /Formatting '\/tmp\/img\.qcow2', fmt=qcow2/);
 
     await page.locator('.remark-visible .lab-pane .xterm').click();
@@ -107,12 +70,12 @@ describe('lab panes on the real server', () => {
 
     await page.reload();
     await page.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
-    await gotoSlideWith(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+    await gotoDemoSlide(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
     await waitForPane(page, /virtual size: 6 GiB/);
   });
 
   it('boots the tiny guest from the slide and shows its shell prompt', async () => {
-    await run(page, 'qemu-system-x86_64 -accel $ACCEL -m 256 -nographic');
+    await runCommand(page, 'qemu-system-x86_64 -accel $ACCEL -m 256 -nographic');
     await waitForPane(page, /root@tiny:\/# /, 90_000);
     await screenshot(page, 'lab-qemu-boot');
   });
@@ -121,7 +84,7 @@ describe('lab panes on the real server', () => {
     const audience = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     try {
       await openDeck(audience, startUrls().audience);
-      await gotoSlideWith(audience, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+      await gotoDemoSlide(audience, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
       await audience.waitForSelector('.remark-visible .lab-pane[data-state="viewer"]');
       await waitForPane(audience, /root@tiny:\/# /);
       expect(await audience.locator('.remark-visible .run-command').count()).toBe(0);
@@ -131,13 +94,13 @@ describe('lab panes on the real server', () => {
   });
 
   it('defines, starts and lists a libvirt domain with virsh', async () => {
-    await gotoSlideWith(page, 'virsh define tiny.xml');
+    await gotoDemoSlide(page, 'virsh define tiny.xml');
     await page.waitForSelector('.remark-visible .lab-pane[data-lab="libvirt"][data-state="live"]');
-    await run(page, 'virsh define tiny.xml');
+    await runCommand(page, 'virsh define tiny.xml');
     await waitForPane(page, /Domain 'tiny' defined from tiny\.xml/, 60_000);
-    await run(page, 'virsh start tiny');
+    await runCommand(page, 'virsh start tiny');
     await waitForPane(page, /Domain 'tiny' started/, 60_000);
-    await run(page, 'virsh list --all');
+    await runCommand(page, 'virsh list --all');
     await waitForPane(page, /\d+\s+tiny\s+running/);
     await screenshot(page, 'lab-libvirt');
     expect(problems.list).toEqual([]);
@@ -156,7 +119,7 @@ describe('lab panes on the real server', () => {
     await other.route('**/api/status', (route) => (reachable ? route.continue() : route.abort('internetdisconnected')));
     try {
       await openDeck(other, startUrls().presenter);
-      await gotoSlideWith(other, 'virsh define tiny.xml');
+      await gotoDemoSlide(other, 'virsh define tiny.xml');
       await other.waitForSelector('.remark-visible .lab-pane:is([data-state="live"], [data-state="viewer"])');
       reachable = false;
       for (const socket of sockets.splice(0)) await socket.close();

@@ -10,45 +10,21 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
+import { gotoDemoSlide, openDeck, PANE, paneText, runCommand, waitForPane } from '../helpers/deck-page.ts';
 import { serveStatic, type StaticServer } from '../../scripts/lib/static-server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dist = process.env['DECK_DIST'] || join(ROOT, 'dist');
-const PANE = '.remark-visible .lab-pane';
 
 let files: StaticServer;
 let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 
-async function gotoSlideWith(p: Page, text: string): Promise<void> {
-  const index = await p.evaluate((wanted) => {
-    const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
-    return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
-  }, text);
-  expect(index, `a demo slide showing ${text}`).toBeGreaterThanOrEqual(0);
-  await p.evaluate((n) => (location.hash = `#${n + 1}`), index);
+/** Goes to the demo slide showing `text`; without a lab server its pane replays. */
+async function gotoReplaySlide(p: Page, text: string): Promise<void> {
+  await gotoDemoSlide(p, text);
   await p.waitForSelector(`${PANE}[data-state="replay"]`);
-}
-
-function paneText(p: Page): Promise<string> {
-  return p.evaluate((pane) => document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '', PANE);
-}
-
-async function waitForPane(p: Page, pattern: RegExp): Promise<void> {
-  try {
-    await p.waitForFunction(
-      ([pane, source, flags]) => new RegExp(source ?? '', flags).test(document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? ''),
-      [PANE, pattern.source, pattern.flags],
-      { timeout: 20_000 },
-    );
-  } catch (error) {
-    throw new Error(`pane never showed ${pattern}; it shows:\n${await paneText(p)}`, { cause: error });
-  }
-}
-
-async function click(p: Page, command: string): Promise<void> {
-  await p.locator('.remark-visible .remark-code-line.runnable', { hasText: command }).first().locator('.run-command').click();
 }
 
 beforeAll(async () => {
@@ -56,8 +32,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   problems = watchPage(page, new URL(files.url).origin);
-  await page.goto(`${files.url}`);
-  await page.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
+  await openDeck(page, files.url);
 });
 
 afterAll(async () => {
@@ -67,7 +42,7 @@ afterAll(async () => {
 
 describe('replay without a lab server', () => {
   it('plays the recording of the demo on screen, and a click jumps to that command', async () => {
-    await gotoSlideWith(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
+    await gotoReplaySlide(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
     expect(await page.textContent(`${PANE} .lab-pane-badge`)).toBe('rejeu');
     // It plays by itself, from the first command to the guest's shell.
     await waitForPane(page, /Formatting '\/tmp\/img\.qcow2', fmt=qcow2/);
@@ -75,7 +50,7 @@ describe('replay without a lab server', () => {
     await screenshot(page, 'replay-qemu-boot');
 
     // A click on `qemu-img create` goes back to it and plays that step only: the boot is not shown yet.
-    await click(page, 'qemu-img create');
+    await runCommand(page, 'qemu-img create');
     await page.waitForSelector(`${PANE} .lab-replay-bar[data-step="img-create"][data-state="paused"]`);
     const step = await paneText(page);
     expect(step).toMatch(/Formatting '\/tmp\/img\.qcow2'/);
@@ -88,7 +63,7 @@ describe('replay without a lab server', () => {
   });
 
   it('has play/pause, seek and speed controls, and keys on them do not change slide', async () => {
-    await gotoSlideWith(page, 'virsh list --all');
+    await gotoReplaySlide(page, 'virsh list --all');
     await page.waitForSelector(`${PANE} .lab-replay-bar[data-state="ended"]`, { timeout: 20_000 });
     await waitForPane(page, /tiny\s+running/);
     const hash = await page.evaluate(() => location.hash);
@@ -112,9 +87,8 @@ describe('replay without a lab server', () => {
       const text = await response.text();
       await route.fulfill({ response, body: text.slice(0, Math.floor(text.length * 0.6)) });
     });
-    await other.goto(`${files.url}`);
-    await other.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
-    await gotoSlideWith(other, 'lsmod | grep kvm');
+    await openDeck(other, files.url);
+    await gotoReplaySlide(other, 'lsmod | grep kvm');
     await other.waitForSelector(`${PANE} .lab-pane-message:not([hidden])`);
     expect(await other.textContent(`${PANE} .lab-pane-message`)).toMatch(/Enregistrement illisible : recordings\/qemu\/cpu-flags\.cast, ligne \d+ .*Le début est rejoué/);
     await other.close();
@@ -129,9 +103,8 @@ describe('replay without a lab server', () => {
       const body = readFileSync(file, 'utf8');
       const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       await other.route('**/recordings/qemu/cpu-flags.cast', (route) => route.fulfill({ body, contentType: 'application/x-asciicast' }));
-      await other.goto(files.url);
-      await other.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
-      await gotoSlideWith(other, 'lsmod | grep kvm');
+      await openDeck(other, files.url);
+      await gotoReplaySlide(other, 'lsmod | grep kvm');
       await waitForPane(other, /enregistré par asciinema/);
       await other.close();
     } finally {
@@ -140,7 +113,7 @@ describe('replay without a lab server', () => {
   });
 
   it('prints each demo command with its recorded output as text, instead of the terminal', async () => {
-    await gotoSlideWith(page, 'qemu-img info apache.qcow2');
+    await gotoReplaySlide(page, 'qemu-img info apache.qcow2');
     await page.emulateMedia({ media: 'print' });
     try {
       const slide = page.locator('.remark-visible .lab-slide');
