@@ -1,18 +1,31 @@
 /**
- * `npm run labs:check [-- [--labs DIR] [lab...]]`: runs every demo command of every lab (or of the labs named), in the
- * order of its lab.json, through the real lab server, as a click on the slide does. A command passes when
- * lab.json's `checks` say so (default: exit status 0); the first failure of a lab is reported with the lab,
- * the command and what the terminal showed, and the script exits 1. Interactive commands (a VM's console)
- * are left with the keys their check gives.
+ * `npm run labs:check [-- [--labs DIR] [lab...]]`: runs every demo command of every lab (or of the labs named)
+ * through the real lab server, as a click on the slide does, in the course's order: the slides' commands as
+ * the deck shows them (a command shown twice runs twice: the cloud's `server delete` then `server create
+ * vm1`), then the lab.json commands no slide shows, in lab.json's order. A command passes when lab.json's
+ * `checks` say so (default: exit status 0); the first failure of a lab is reported with the lab, the
+ * command and what the terminal showed, and the script exits 1. Interactive commands (a VM's console) are
+ * left with the keys their check gives.
  */
+import { join } from 'node:path';
+import { deckDemos } from '../src/deck/demos.ts';
+import { loadDeck } from '../src/deck/load.ts';
 import type { LabDefinition } from '../src/protocol/lab-definition.ts';
 import { LabPage, startServer, type RunningServer } from './lib/lab-page.ts';
 
-async function checkLab(running: RunningServer, lab: LabDefinition): Promise<string | undefined> {
+/** The lab's command ids in the course's order (see above). */
+function courseOrder(lab: LabDefinition, slidesDir: string): string[] {
+  const demos = deckDemos(loadDeck(slidesDir).deck, new Map([[lab.id, lab]]));
+  const shown = demos.filter((demo) => demo.lab === lab.id).flatMap((demo) => demo.commands.map((command) => command.id));
+  return [...shown, ...Object.keys(lab.commands).filter((id) => !shown.includes(id))];
+}
+
+async function checkLab(running: RunningServer, lab: LabDefinition, slidesDir: string): Promise<string | undefined> {
   let page: LabPage | undefined;
   try {
     page = await LabPage.open(running, lab.id, `labs-check-${process.pid}`);
-    for (const [id, text] of Object.entries(lab.commands)) {
+    for (const id of courseOrder(lab, slidesDir)) {
+      const text = lab.commands[id] ?? '';
       const from = page.mark;
       const started = performance.now();
       try {
@@ -49,7 +62,7 @@ async function main(): Promise<number> {
         continue;
       }
       console.log(`${lab.id} — ${lab.title}`);
-      const failure = await checkLab(running, lab);
+      const failure = await checkLab(running, lab, join(import.meta.dirname, '..', 'slides'));
       if (failure) failures.push(failure);
     }
   } finally {

@@ -1,7 +1,8 @@
 """Nova compute driver of the lab cloud: nova.conf `compute_driver = lab_fake_driver.LabFakeDriver`.
 
-No VM ever runs: this is nova.virt.fake.MediumFakeDriver (a hypervisor of 10 vCPU, 8 GiB of RAM and 1 TB of
-disk, so that "No valid host was found" happens for real) plus what a classroom needs from it:
+No VM ever runs: this is nova.virt.fake.MediumFakeDriver (a hypervisor of 10 vCPU, 1 TB of disk and, here,
+16 GiB of RAM: room for every server the course's demos create in one go, while m1.xlarge still gets "No
+valid host was found" for real) plus what a classroom needs from it:
   * guests survive a restart of nova-compute (`labs/cloud/down` then `up`): the upstream driver keeps them
     in memory only, and forgets them; `server stop` then fails with InstanceNotFound. We re-read them from
     the database in init_host;
@@ -28,6 +29,8 @@ KEPT_STATES = (power_state.RUNNING, power_state.SHUTDOWN, power_state.PAUSED, po
 
 
 class LabFakeDriver(fake.MediumFakeDriver):
+
+    memory_mb = 16384
 
     def init_host(self, host):
         super().init_host(host)

@@ -86,6 +86,7 @@ def identity():
     alt_demo = user('alt_demo', os.environ['LAB_ALT_DEMO_PASSWORD'], email='alt_demo@example.com')
     grant(admin, admin_user, projects['admin'])
     grant(admin, admin_user, projects['demo'])
+    grant(admin, admin_user, projects['alt_demo'])  # the course shows admin as admin of demo and alt_demo
     grant(member, demo, projects['demo'])
     grant(member, alt_demo, projects['alt_demo'])
     grant(member, demo, projects['invisible_to_admin'])  # and nobody else: admin does not see it by default

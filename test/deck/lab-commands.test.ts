@@ -45,7 +45,12 @@ describe('demo slides and their labs', () => {
     const { deck } = loadDeck(join(ROOT, 'slides'));
     expect(checkLabSlides(deck, projectLabs)).toEqual([]);
     const demo = deck.slides.filter((s) => s.properties['lab'] !== undefined);
-    expect(new Set(demo.map((s) => s.properties['lab']))).toEqual(new Set(['qemu', 'libvirt']));
+    expect(new Set(demo.map((s) => s.properties['lab']))).toEqual(new Set(['qemu', 'libvirt', 'cloud']));
     expect(demo.flatMap((s) => runnableCommands(s, projectLabs)).length).toBeGreaterThanOrEqual(15);
+    // Every OpenStack chapter with commands runs them against the lab cloud.
+    const cloudChapters = new Set(demo.filter((s) => s.properties['lab'] === 'cloud').map((s) => s.file));
+    for (const chapter of ['03-openstack', '04-keystone', '05-glance', '06-nova', '07-cinder', '08-neutron', '10-heat']) {
+      expect([...cloudChapters].some((file) => file.includes(chapter)), chapter).toBe(true);
+    }
   });
 });

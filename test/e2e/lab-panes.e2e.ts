@@ -1,6 +1,6 @@
 /**
  * The live panes against the real lab server (its own process, the project's labs, the built deck):
- * click a command on a slide and see real qemu-img, qemu and virsh answer in the pane; type in the
+ * click a command on a slide and see real qemu-img, qemu, virsh and openstack (the lab cloud) answer in the pane; type in the
  * terminal without remark stealing keys; reload and get the same screen back; the audience page watches
  * read-only, without run controls.
  */
@@ -105,6 +105,29 @@ describe('lab panes on the real server', () => {
     await screenshot(page, 'lab-libvirt');
     expect(problems.list).toEqual([]);
   });
+
+  it('lists the projects of the lab cloud from the Keystone slide, and creates a volume from the Cinder one', async () => {
+    await gotoDemoSlide(page, 'openstack --os-cloud admin project list');
+    await page.waitForSelector('.remark-visible .lab-pane[data-lab="cloud"][data-state="live"]', { timeout: 60_000 });
+    // Widened, the terminal is wide enough for openstack's tables not to wrap.
+    await page.click('.remark-visible .lab-pane button[title="Élargir le terminal"]');
+    await runCommand(page, 'openstack --os-cloud admin project list');
+    // A new session of the cloud lab first removes what earlier demos created (labs:check's, in CI): the
+    // click is typed once that is done.
+    await waitForPane(page, /\|\s+invisible_to_admin\s+\|/, 150_000);
+    await gotoDemoSlide(page, 'openstack volume create --size 8 my-volume');
+    // The same pane, still widened.
+    await page.waitForSelector('.remark-visible .lab-pane.wide[data-lab="cloud"]');
+    await runCommand(page, 'openstack volume create --size 8 my-volume');
+    await waitForPane(page, /\|\s+name\s+\|\s+my-volume\s+\|/, 60_000);
+    // The widened pane covers the slide's text: the next command is typed in the terminal.
+    await page.locator('.remark-visible .lab-pane .xterm').click();
+    await page.keyboard.type('openstack volume list');
+    await page.keyboard.press('Enter');
+    await waitForPane(page, /\|\s+my-volume\s+\|\s+(creating|available)\s+\|\s+8\s+\|/, 60_000);
+    await screenshot(page, 'lab-cloud');
+    expect(problems.list).toEqual([]);
+  }, 240_000);
 
   it('replays the recording when the server cannot be reached, and offers to go live again when it is back', async () => {
     const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });

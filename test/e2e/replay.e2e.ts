@@ -62,6 +62,18 @@ describe('replay without a lab server', () => {
     expect(problems.list).toEqual([]);
   });
 
+  it('replays an OpenStack demo recorded against the lab cloud, the token masked', async () => {
+    await gotoReplaySlide(page, 'openstack --os-cloud admin token issue');
+    await waitForPane(page, /project_id/);
+    const shown = await paneText(page);
+    expect(shown).toContain('openstack --os-cloud admin token issue');
+    expect(shown).toContain('********');
+    expect(shown).not.toMatch(/gAAAA/);
+    await gotoReplaySlide(page, 'openstack stack create --wait -t heat/servers_in_new_neutron_net.yaml');
+    await waitForPane(page, /Server1\s+\|\s+ACTIVE/);
+    expect(problems.list).toEqual([]);
+  });
+
   it('has play/pause, seek and speed controls, and keys on them do not change slide', async () => {
     await gotoReplaySlide(page, 'virsh list --all');
     await page.waitForSelector(`${PANE} .lab-replay-bar[data-state="ended"]`, { timeout: 20_000 });

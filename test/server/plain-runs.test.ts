@@ -118,6 +118,20 @@ describe('PlainRuns', () => {
     expect(tail.length).toBeLessThan(1000);
   });
 
+  it('cuts a flood read in pty-sized chunks in place, back to a carriage return in an earlier chunk', () => {
+    const runs = new PlainRuns(10);
+    // Lines ending in LF alone, a CR every 1000 lines: the cut reaches back to a CR chunks away.
+    const flood = Buffer.from(Array.from({ length: 30000 }, (_, i) => `${i % 1000 === 0 ? '\r' : ''}line ${i}\n`).join(''));
+    for (let at = 0; at < flood.length; at += 4095) expect(runs.feed(flood.subarray(at, at + 4095))).toEqual([]);
+    const crlf = Buffer.from(Array.from({ length: 30000 }, (_, i) => `crlf ${i}\r\n`).join(''));
+    for (let at = 0; at < crlf.length; at += 4095) expect(runs.feed(crlf.subarray(at, at + 4095))).toEqual([]);
+    expect(runs.heldBytes).toBeLessThan(2 * 64 * 1024);
+    const tail = Buffer.concat(runs.flush()).toString();
+    expect(tail.startsWith('\r')).toBe(true);
+    expect(tail.endsWith('crlf 29999\r\n')).toBe(true);
+    expect(tail.split('\n').length - 1).toBeGreaterThanOrEqual(10);
+  });
+
   it('never holds bytes inside an escape sequence or string, nor while a scroll region is set', () => {
     const runs = new PlainRuns(10);
     const osc = Buffer.from(`\x1b]0;${'t\r\n'.repeat(30000)}`);
