@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""fake-agents.py NEUTRON_CONF: registers fake Neutron agents on host lab-compute, then exits.
+"""fake-agents.py NEUTRON_CONF L2: registers fake Neutron agents on host lab-compute, then exits.
 
 ML2 binds a port only on a host where an L2 agent is alive; with no agent, a server on a tenant network goes
 to ERROR ("Failed to bind port … Exhausted all hosts"). The lab has no data plane (nothing is plugged, no
 packet is sent), so we send, once, the report_state RPC that real agents send (topic q-reports-plugin) for
-an Open vSwitch, a DHCP, an L3 and a Metadata agent. neutron.conf's `agent_down_time` is a year, so they
+an L2 agent (L2 = openvswitch for the fake hypervisor, linuxbridge for libvirt: labs/cloud/compute.sh), a
+DHCP, an L3 and a Metadata agent. neutron.conf's `agent_down_time` is a year, so they
 stay alive (":-)" in `openstack network agent list`) across restarts without a heartbeat. Ports then bind
-(vif_type ovs) and get addresses, and servers become ACTIVE; ports stay DOWN. The casts Neutron sends to
+(vif_type ovs, or bridge) and get addresses, and servers become ACTIVE; ports stay DOWN. The casts Neutron sends to
 these agents find no queue and RabbitMQ drops them.
 """
 import os
@@ -21,15 +22,22 @@ from neutron_lib.agent import topics
 from oslo_config import cfg
 
 HOST = 'lab-compute'  # nova.conf and cinder.conf `host`: the one compute host of the lab
+L2_AGENTS = {
+    'openvswitch': {'binary': 'neutron-openvswitch-agent', 'topic': 'N/A', 'agent_type': 'Open vSwitch agent',
+                    'configurations': {'bridge_mappings': {'public': 'br-ex'}, 'tunnel_types': ['vxlan'],
+                                       'tunneling_ip': '127.0.0.1', 'l2_population': False,
+                                       'integration_bridge': 'br-int', 'datapath_type': 'system',
+                                       'ovs_hybrid_plug': False, 'enable_distributed_routing': False,
+                                       'arp_responder_enabled': False, 'extensions': [],
+                                       'ovs_capabilities': {'datapath_types': ['system'],
+                                                            'iface_types': ['vxlan', 'internal']}}},
+    'linuxbridge': {'binary': 'neutron-linuxbridge-agent', 'topic': 'N/A', 'agent_type': 'Linux bridge agent',
+                    'configurations': {'interface_mappings': {'public': 'lab-public'}, 'bridge_mappings': {},
+                                       'tunnel_types': ['vxlan'], 'tunneling_ip': '127.0.0.1',
+                                       'l2_population': False, 'devices': 0, 'extensions': []}},
+}
 AGENTS = [
-    {'binary': 'neutron-openvswitch-agent', 'topic': 'N/A', 'agent_type': 'Open vSwitch agent',
-     'configurations': {'bridge_mappings': {'public': 'br-ex'}, 'tunnel_types': ['vxlan'],
-                        'tunneling_ip': '127.0.0.1', 'l2_population': False,
-                        'integration_bridge': 'br-int', 'datapath_type': 'system',
-                        'ovs_hybrid_plug': False, 'enable_distributed_routing': False,
-                        'arp_responder_enabled': False, 'extensions': [],
-                        'ovs_capabilities': {'datapath_types': ['system'],
-                                             'iface_types': ['vxlan', 'internal']}}},
+    L2_AGENTS[sys.argv[2]],
     {'binary': 'neutron-dhcp-agent', 'topic': 'dhcp_agent', 'agent_type': 'DHCP agent',
      'configurations': {'dhcp_driver': 'neutron.agent.linux.dhcp.Dnsmasq', 'networks': 0,
                         'notifies_port_ready': True}},
