@@ -4,11 +4,15 @@
  * prints a table and writes it to test-results/bench.json. Bounded in time (about a minute here).
  *
  *   npx tsx bench/run.ts [--rounds 3] [--echo 1000] [--sessions 50] [--viewers 100]
+ *                        [--only stream,echo,sessions,viewers,classroom] [--server CHECKOUT]
+ *
+ * --only runs some cases; --server measures the lab server of another checkout (its src/server) with
+ * this checkout's harness and bench lab, so that two builds can be compared run against run (A/B).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import type { Target } from './client.ts';
@@ -29,6 +33,23 @@ const ECHO_SAMPLES = option('echo', 1000);
 const SESSIONS = option('sessions', 50);
 const VIEWERS = option('viewers', 100);
 
+const CASES = ['stream', 'echo', 'sessions', 'viewers', 'classroom'] as const;
+type Case = (typeof CASES)[number];
+
+function only(): ReadonlySet<Case> {
+  const at = process.argv.indexOf('--only');
+  if (at < 0) return new Set(CASES);
+  const names = (process.argv[at + 1] ?? '').split(',');
+  const cases = CASES.filter((c) => names.includes(c));
+  if (cases.length !== names.length) throw new Error(`--only: a list of ${CASES.join(', ')} expected`);
+  return new Set(cases);
+}
+
+const SELECTED = only();
+const serverAt = process.argv.indexOf('--server');
+/** The checkout whose lab server is measured (this one unless --server names another). */
+const SERVER_ROOT = serverAt >= 0 ? resolve(process.argv[serverAt + 1] ?? '.') : ROOT;
+
 /**
  * Base64 text like the notes' measurements, in a directory the lab account can read. Not under /tmp:
  * lab shells get a private /tmp from bwrap. Returns the file and the bytes a pty turns it into (ONLCR).
@@ -45,8 +66,8 @@ function dataFile(dir: string, megabytes: number): { file: string; expected: num
 async function startServer(stateDir: string, distDir: string): Promise<{ target: Target; pid: number; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(ROOT, 'src/server/main.ts'), '--port', '0', '--labs', join(ROOT, 'bench/labs'), '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(SERVER_ROOT, 'src/server/main.ts'), '--port', '0', '--labs', join(ROOT, 'bench/labs'), '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20)],
+    { cwd: SERVER_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
   child.stdout.on('data', (data: Buffer) => (output += data.toString()));
@@ -111,55 +132,67 @@ async function main(): Promise<void> {
   const server = await startServer(join(scratch, 'state'), dist);
   const rss = rssOf(server.pid);
   const rows: Row[] = [];
+  const memory: string[] = [];
+  const mib = (bytes: number): string => fixed(bytes / MiB, 0);
   try {
-    const rssIdle = rss();
-    step('one stream');
-    // 1. One stream, interleaved rounds so that machine noise hits both sides alike.
-    const shell = await openThroughputShell(server.target);
-    const ceilings: number[] = [];
-    const ours: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      ceilings.push(await ceilingThroughput(big.file, big.expected));
-      ours.push(await serverThroughput(shell, big.file, big.expected));
+    memory.push(`idle ${mib(rss())}`);
+    if (SELECTED.has('stream')) {
+      step('one stream');
+      // 1. One stream, interleaved rounds so that machine noise hits both sides alike.
+      const shell = await openThroughputShell(server.target);
+      const ceilings: number[] = [];
+      const ours: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        ceilings.push(await ceilingThroughput(big.file, big.expected));
+        ours.push(await serverThroughput(shell, big.file, big.expected));
+      }
+      shell.close();
+      const ratios = ours.map((value, i) => value / (ceilings[i] ?? Number.NaN));
+      rows.push({ measure: 'one stream, 50 MB, MB/s (median)', ceiling: fixed(median(ceilings)), server: fixed(median(ours)), ratio: fixed(median(ratios), 2), target: '>= 0.9 x', ok: median(ratios) >= 0.9 });
     }
-    shell.close();
-    const ratios = ours.map((value, i) => value / (ceilings[i] ?? Number.NaN));
-    rows.push({ measure: 'one stream, 50 MB, MB/s (median)', ceiling: fixed(median(ceilings)), server: fixed(median(ours)), ratio: fixed(median(ratios), 2), target: '>= 0.9 x', ok: median(ratios) >= 0.9 });
 
-    step('echo');
-    // 2. Keystroke echo while idle.
-    const echoCeiling = await ceilingEcho(ECHO_SAMPLES);
-    const echoServer = await serverEcho(server.target, ECHO_SAMPLES);
-    rows.push({ measure: 'echo p50, ms', ceiling: fixed(percentile(echoCeiling, 50), 3), server: fixed(percentile(echoServer, 50), 3), ratio: '', target: '', ok: null });
-    rows.push({ measure: 'echo p99, ms', ceiling: fixed(percentile(echoCeiling, 99), 3), server: fixed(percentile(echoServer, 99), 3), ratio: '', target: '<= 1.5 ms', ok: percentile(echoServer, 99) <= 1.5 });
+    if (SELECTED.has('echo')) {
+      step('echo');
+      // 2. Keystroke echo while idle.
+      const echoCeiling = await ceilingEcho(ECHO_SAMPLES);
+      const echoServer = await serverEcho(server.target, ECHO_SAMPLES);
+      rows.push({ measure: 'echo p50, ms', ceiling: fixed(percentile(echoCeiling, 50), 3), server: fixed(percentile(echoServer, 50), 3), ratio: '', target: '', ok: null });
+      rows.push({ measure: 'echo p99, ms', ceiling: fixed(percentile(echoCeiling, 99), 3), server: fixed(percentile(echoServer, 99), 3), ratio: '', target: '<= 1.5 ms', ok: percentile(echoServer, 99) <= 1.5 });
+    }
 
-    step(`${SESSIONS} sessions`);
-    // 3. Many sessions streaming at once, and an interactive probe.
-    const fanCeiling = await ceilingFanout(small.file, small.expected, SESSIONS);
-    const fanServer = await serverFanout(server.target, small.file, small.expected, SESSIONS, rss);
-    rows.push({ measure: `${SESSIONS} sessions x 5 MB, aggregate MB/s`, ceiling: fixed(fanCeiling.aggregate), server: fixed(fanServer.aggregate), ratio: fixed(fanServer.aggregate / fanCeiling.aggregate, 2), target: '', ok: null });
-    rows.push({ measure: `${SESSIONS} sessions, slowest / fastest, ms`, ceiling: `${fixed(fanCeiling.slowestMs, 0)} / ${fixed(fanCeiling.fastestMs, 0)}`, server: `${fixed(fanServer.slowestMs, 0)} / ${fixed(fanServer.fastestMs, 0)}`, ratio: '', target: '', ok: null });
-    const probe = (values: readonly number[]): string => `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)} / ${fixed(Math.max(...values), 2)}`;
-    rows.push({ measure: 'probe echo p50 / p99 / max, ms', ceiling: probe(fanCeiling.probe), server: probe(fanServer.probe), ratio: '', target: 'max <= 10 ms', ok: Math.max(...fanServer.probe) <= 10 });
+    if (SELECTED.has('sessions')) {
+      step(`${SESSIONS} sessions`);
+      // 3. Many sessions streaming at once, and an interactive probe.
+      const fanCeiling = await ceilingFanout(small.file, small.expected, SESSIONS);
+      const fanServer = await serverFanout(server.target, small.file, small.expected, SESSIONS, rss);
+      rows.push({ measure: `${SESSIONS} sessions x 5 MB, aggregate MB/s`, ceiling: fixed(fanCeiling.aggregate), server: fixed(fanServer.aggregate), ratio: fixed(fanServer.aggregate / fanCeiling.aggregate, 2), target: '', ok: null });
+      rows.push({ measure: `${SESSIONS} sessions, slowest / fastest, ms`, ceiling: `${fixed(fanCeiling.slowestMs, 0)} / ${fixed(fanCeiling.fastestMs, 0)}`, server: `${fixed(fanServer.slowestMs, 0)} / ${fixed(fanServer.fastestMs, 0)}`, ratio: '', target: '', ok: null });
+      const probe = (values: readonly number[]): string => `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)} / ${fixed(Math.max(...values), 2)}`;
+      rows.push({ measure: 'probe echo p50 / p99 / max, ms', ceiling: probe(fanCeiling.probe), server: probe(fanServer.probe), ratio: '', target: 'max <= 10 ms', ok: Math.max(...fanServer.probe) <= 10 });
+      memory.push(`${SESSIONS} idle sessions ${mib(fanServer.rssIdleSessions)}`, `peak ${SESSIONS} streams ${mib(fanServer.rssPeak)}`);
+    }
 
-    step(`${VIEWERS} viewers`);
-    // 4. One session, many viewers, one of them stalled.
-    const view = await serverViewers(server.target, small.file, small.expected, VIEWERS, rss);
-    rows.push({ measure: `${VIEWERS} viewers (1 stalled): writer MB/s`, ceiling: fixed((small.expected / 1e6) / (view.aloneMs / 1000)), server: fixed((small.expected / 1e6) / (view.writerMs / 1000)), ratio: fixed(view.aloneMs / view.writerMs, 2), target: '>= 0.8 x alone', ok: view.aloneMs / view.writerMs >= 0.8 });
-    rows.push({ measure: `${VIEWERS} viewers: last viewer done, ms`, ceiling: '', server: fixed(view.lastViewerMs, 0), ratio: '', target: '', ok: null });
-    rows.push({ measure: `viewers in step (identical bytes) / resynced`, ceiling: '', server: `${view.inStep} (${view.identical ? 'identical' : 'DIFFER'}) / ${VIEWERS - 1 - view.inStep}`, ratio: '', target: 'identical', ok: view.identical });
-    rows.push({ measure: 'stalled viewer: bytes it was sent', ceiling: '', server: `${fixed(view.stalledBytes / MiB, 2)} MiB of ${fixed(small.expected / MiB, 1)}`, ratio: '', target: 'bounded', ok: view.stalledBytes < 4 * MiB });
+    if (SELECTED.has('viewers')) {
+      step(`${VIEWERS} viewers`);
+      // 4. One session, many viewers, one of them stalled.
+      const view = await serverViewers(server.target, small.file, small.expected, VIEWERS, rss);
+      rows.push({ measure: `${VIEWERS} viewers (1 stalled): writer MB/s`, ceiling: fixed((small.expected / 1e6) / (view.aloneMs / 1000)), server: fixed((small.expected / 1e6) / (view.writerMs / 1000)), ratio: fixed(view.aloneMs / view.writerMs, 2), target: '>= 0.8 x alone', ok: view.aloneMs / view.writerMs >= 0.8 });
+      rows.push({ measure: `${VIEWERS} viewers: last viewer done, ms`, ceiling: '', server: fixed(view.lastViewerMs, 0), ratio: '', target: '', ok: null });
+      rows.push({ measure: `viewers in step (identical bytes) / resynced`, ceiling: '', server: `${view.inStep} (${view.identical ? 'identical' : 'DIFFER'}) / ${VIEWERS - 1 - view.inStep}`, ratio: '', target: 'identical', ok: view.identical });
+      rows.push({ measure: 'stalled viewer: bytes it was sent', ceiling: '', server: `${fixed(view.stalledBytes / MiB, 2)} MiB of ${fixed(small.expected / MiB, 1)}`, ratio: '', target: 'bounded', ok: view.stalledBytes < 4 * MiB });
+      rows.push({ measure: `server RSS MiB: before / peak, ${VIEWERS} viewers + stalled`, ceiling: '', server: `${mib(view.rssBefore)} / ${mib(view.rssPeak)}`, ratio: '', target: 'bounded', ok: view.rssPeak - view.rssBefore < 200 * MiB });
+    }
 
-    step(`classroom: ${VIEWERS} audience pages`);
-    // 5. The classroom: the audience follows the presenter's slides while the terminal streams.
-    const room = await serverClassroom(server.target, small.file, VIEWERS);
-    rows.push({ measure: `classroom, ${VIEWERS} audience: slide change p50/p99/max ms`, ceiling: '', server: summary(room.slideMs), ratio: '', target: `none lost`, ok: room.slidesLost === 0 });
-    rows.push({ measure: 'classroom: terminal end behind presenter p50/p99/max ms', ceiling: '', server: summary(room.lagMs), ratio: '', target: '', ok: null });
+    if (SELECTED.has('classroom')) {
+      step(`classroom: ${VIEWERS} audience pages`);
+      // 5. The classroom: the audience follows the presenter's slides while the terminal streams.
+      const room = await serverClassroom(server.target, small.file, VIEWERS);
+      rows.push({ measure: `classroom, ${VIEWERS} audience: slide change p50/p99/max ms`, ceiling: '', server: summary(room.slideMs), ratio: '', target: `none lost`, ok: room.slidesLost === 0 });
+      rows.push({ measure: 'classroom: terminal end behind presenter p50/p99/max ms', ceiling: '', server: summary(room.lagMs), ratio: '', target: '', ok: null });
+    }
 
     // 6. Server memory.
-    const mib = (bytes: number): string => fixed(bytes / MiB, 0);
-    rows.push({ measure: 'server RSS MiB: idle / 50 idle sessions / peak 50 streams', ceiling: '', server: `${mib(rssIdle)} / ${mib(fanServer.rssIdleSessions)} / ${mib(fanServer.rssPeak)}`, ratio: '', target: '', ok: null });
-    rows.push({ measure: 'server RSS MiB: before / peak, 100 viewers + stalled', ceiling: '', server: `${mib(view.rssBefore)} / ${mib(view.rssPeak)}`, ratio: '', target: 'bounded', ok: view.rssPeak - view.rssBefore < 200 * MiB });
+    rows.push({ measure: 'server RSS MiB', ceiling: '', server: memory.join(' / '), ratio: '', target: '', ok: null });
   } finally {
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -175,7 +208,7 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   writeFileSync(
     join(ROOT, 'test-results', 'bench.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), seconds, loadavg: load, rounds: ROUNDS, echoSamples: ECHO_SAMPLES, sessions: SESSIONS, viewers: VIEWERS, rows }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), seconds, loadavg: load, server: SERVER_ROOT, cases: [...SELECTED], rounds: ROUNDS, echoSamples: ECHO_SAMPLES, sessions: SESSIONS, viewers: VIEWERS, rows }, null, 2)}\n`,
   );
 }
 
