@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import type { Target } from './client.ts';
-import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers } from './server-cases.ts';
+import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers, type ServerProcess } from './server-cases.ts';
 import { fixed, median, MiB, percentile } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -93,13 +93,24 @@ async function startServer(stateDir: string, distDir: string): Promise<{ target:
   };
 }
 
-function rssOf(pid: number): () => number {
-  return () => {
+/** The server process as /proc shows it: RSS, and user + system CPU time of all its threads. */
+function processOf(pid: number): ServerProcess {
+  const read = (file: string): string => {
     try {
-      return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
     } catch {
-      return 0;
+      return '';
     }
+  };
+  // Clock ticks of 10 ms (USER_HZ is 100 on Linux); the name (field 2) may hold spaces: skip past it.
+  const ticks = (): number => {
+    const stat = read('stat');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  };
+  return {
+    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(read('status'))?.[1] ?? 0) * 1024,
+    cpuMs: () => ticks() * 10,
   };
 }
 
@@ -130,22 +141,27 @@ async function main(): Promise<void> {
   const big = dataFile(scratch, 50);
   const small = dataFile(scratch, 5);
   const server = await startServer(join(scratch, 'state'), dist);
-  const rss = rssOf(server.pid);
+  const proc = processOf(server.pid);
   const rows: Row[] = [];
   const memory: string[] = [];
   const mib = (bytes: number): string => fixed(bytes / MiB, 0);
   try {
-    memory.push(`idle ${mib(rss())}`);
+    memory.push(`idle ${mib(proc.rss())}`);
+    const cpu: string[] = [];
     if (SELECTED.has('stream')) {
       step('one stream');
       // 1. One stream, interleaved rounds so that machine noise hits both sides alike.
       const shell = await openThroughputShell(server.target);
       const ceilings: number[] = [];
       const ours: number[] = [];
+      const cpuMs: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         ceilings.push(await ceilingThroughput(big.file, big.expected));
+        const cpuStart = proc.cpuMs();
         ours.push(await serverThroughput(shell, big.file, big.expected));
+        cpuMs.push(proc.cpuMs() - cpuStart);
       }
+      cpu.push(`one stream ${fixed(median(cpuMs), 0)}`);
       shell.close();
       const ratios = ours.map((value, i) => value / (ceilings[i] ?? Number.NaN));
       rows.push({ measure: 'one stream, 50 MB, MB/s (median)', ceiling: fixed(median(ceilings)), server: fixed(median(ours)), ratio: fixed(median(ratios), 2), target: '>= 0.9 x', ok: median(ratios) >= 0.9 });
@@ -164,19 +180,21 @@ async function main(): Promise<void> {
       step(`${SESSIONS} sessions`);
       // 3. Many sessions streaming at once, and an interactive probe.
       const fanCeiling = await ceilingFanout(small.file, small.expected, SESSIONS);
-      const fanServer = await serverFanout(server.target, small.file, small.expected, SESSIONS, rss);
+      const fanServer = await serverFanout(server.target, small.file, small.expected, SESSIONS, proc);
       rows.push({ measure: `${SESSIONS} sessions x 5 MB, aggregate MB/s`, ceiling: fixed(fanCeiling.aggregate), server: fixed(fanServer.aggregate), ratio: fixed(fanServer.aggregate / fanCeiling.aggregate, 2), target: '', ok: null });
       rows.push({ measure: `${SESSIONS} sessions, slowest / fastest, ms`, ceiling: `${fixed(fanCeiling.slowestMs, 0)} / ${fixed(fanCeiling.fastestMs, 0)}`, server: `${fixed(fanServer.slowestMs, 0)} / ${fixed(fanServer.fastestMs, 0)}`, ratio: '', target: '', ok: null });
       const probe = (values: readonly number[]): string => `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)} / ${fixed(Math.max(...values), 2)}`;
       rows.push({ measure: 'probe echo p50 / p99 / max, ms', ceiling: probe(fanCeiling.probe), server: probe(fanServer.probe), ratio: '', target: 'max <= 10 ms', ok: Math.max(...fanServer.probe) <= 10 });
+      cpu.push(`${SESSIONS} sessions ${fixed(fanServer.cpuMs, 0)}`);
       memory.push(`${SESSIONS} idle sessions ${mib(fanServer.rssIdleSessions)}`, `peak ${SESSIONS} streams ${mib(fanServer.rssPeak)}`);
     }
 
     if (SELECTED.has('viewers')) {
       step(`${VIEWERS} viewers`);
       // 4. One session, many viewers, one of them stalled.
-      const view = await serverViewers(server.target, small.file, small.expected, VIEWERS, rss);
+      const view = await serverViewers(server.target, small.file, small.expected, VIEWERS, proc);
       rows.push({ measure: `${VIEWERS} viewers (1 stalled): writer MB/s`, ceiling: fixed((small.expected / 1e6) / (view.aloneMs / 1000)), server: fixed((small.expected / 1e6) / (view.writerMs / 1000)), ratio: fixed(view.aloneMs / view.writerMs, 2), target: '>= 0.8 x alone', ok: view.aloneMs / view.writerMs >= 0.8 });
+      cpu.push(`${VIEWERS} viewers ${fixed(view.cpuMs, 0)}`);
       rows.push({ measure: `${VIEWERS} viewers: last viewer done, ms`, ceiling: '', server: fixed(view.lastViewerMs, 0), ratio: '', target: '', ok: null });
       rows.push({ measure: `viewers in step (identical bytes) / resynced`, ceiling: '', server: `${view.inStep} (${view.identical ? 'identical' : 'DIFFER'}) / ${VIEWERS - 1 - view.inStep}`, ratio: '', target: 'identical', ok: view.identical });
       rows.push({ measure: 'stalled viewer: bytes it was sent', ceiling: '', server: `${fixed(view.stalledBytes / MiB, 2)} MiB of ${fixed(small.expected / MiB, 1)}`, ratio: '', target: 'bounded', ok: view.stalledBytes < 4 * MiB });
@@ -191,7 +209,8 @@ async function main(): Promise<void> {
       rows.push({ measure: 'classroom: terminal end behind presenter p50/p99/max ms', ceiling: '', server: summary(room.lagMs), ratio: '', target: '', ok: null });
     }
 
-    // 6. Server memory.
+    // 6. Server CPU time (robust to a noisy neighbour, unlike rates) and memory.
+    if (cpu.length > 0) rows.push({ measure: 'server CPU ms: 50 MB stream (median) / sessions / viewers', ceiling: '', server: cpu.join(' / '), ratio: '', target: '', ok: null });
     rows.push({ measure: 'server RSS MiB', ceiling: '', server: memory.join(' / '), ratio: '', target: '', ok: null });
   } finally {
     await server.stop();

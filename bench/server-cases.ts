@@ -2,6 +2,12 @@
 import { BenchClient, type Target } from './client.ts';
 import { mbPerSecond, pause, until } from './stats.ts';
 
+/** What the bench reads of the server process from outside: memory, and CPU time (all threads). */
+export interface ServerProcess {
+  rss(): number;
+  cpuMs(): number;
+}
+
 const PROMPT = 'bench$ ';
 
 async function shell(target: Target, room: string): Promise<BenchClient> {
@@ -64,16 +70,19 @@ export interface ServerFanout {
   readonly probe: readonly number[];
   readonly rssIdleSessions: number;
   readonly rssPeak: number;
+  /** Server CPU time from the first `cat` to the last byte. */
+  readonly cpuMs: number;
 }
 
 /** `sessions` sessions `cat` the file at once while a probe session echoes a key every 20 ms. */
-export async function serverFanout(target: Target, file: string, expected: number, sessions: number, rss: () => number): Promise<ServerFanout> {
+export async function serverFanout(target: Target, file: string, expected: number, sessions: number, server: ServerProcess): Promise<ServerFanout> {
   const clients: BenchClient[] = [];
   for (let i = 0; i < sessions; i++) clients.push(await shell(target, `fan-${i}`));
   const { roundTrip, client: probeClient } = await serverEchoSession(target, 'probe');
   await pause(300);
-  const rssIdleSessions = rss();
+  const rssIdleSessions = server.rss();
   let rssPeak = rssIdleSessions;
+  const cpuStart = server.cpuMs();
   const doneAt: number[] = [];
   const start = performance.now();
   for (const client of clients) {
@@ -93,14 +102,15 @@ export async function serverFanout(target: Target, file: string, expected: numbe
   loop.enable();
   while (doneAt.length < sessions) {
     probe.push(await roundTrip());
-    rssPeak = Math.max(rssPeak, rss());
+    rssPeak = Math.max(rssPeak, server.rss());
     await pause(20);
   }
+  const cpuMs = server.cpuMs() - cpuStart;
   loop.disable();
   process.stderr.write(`bench client loop delay p50 ${loop.percentile(50) / 1e6} p99 ${loop.percentile(99) / 1e6} max ${loop.max / 1e6} ms\n`);
   for (const client of [...clients, probeClient]) client.close();
   const slowest = Math.max(...doneAt);
-  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe, rssIdleSessions, rssPeak };
+  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe, rssIdleSessions, rssPeak, cpuMs };
 }
 
 export interface ServerViewers {
@@ -113,10 +123,12 @@ export interface ServerViewers {
   readonly stalledBytes: number;
   readonly rssBefore: number;
   readonly rssPeak: number;
+  /** Server CPU time from the writer's `cat` until every live viewer saw the end. */
+  readonly cpuMs: number;
 }
 
 /** One writer, `viewers` audience pages (one of them stalled), `cat` of the file. */
-export async function serverViewers(target: Target, file: string, expected: number, viewers: number, rss: () => number): Promise<ServerViewers> {
+export async function serverViewers(target: Target, file: string, expected: number, viewers: number, server: ServerProcess): Promise<ServerViewers> {
   const alone = await shell(target, 'alone');
   const aloneStart = performance.now();
   const aloneFrom = alone.bytes;
@@ -141,8 +153,9 @@ export async function serverViewers(target: Target, file: string, expected: numb
     viewer.startHash();
     viewer.watch(marker);
   }
-  const rssBefore = rss();
+  const rssBefore = server.rss();
   let rssPeak = rssBefore;
+  const cpuStart = server.cpuMs();
   const start = performance.now();
   const writerFrom = writer.bytes;
   // The marker is computed by the shell, so the echo of the command line cannot match it.
@@ -152,9 +165,10 @@ export async function serverViewers(target: Target, file: string, expected: numb
   while (!audience.every((v) => v.seen) || !writer.seen) {
     if (performance.now() > deadline) throw new Error('bench: viewers did not all see the end of the output in 120 s');
     if (writerMs === 0 && writer.bytes - writerFrom >= expected) writerMs = performance.now() - start;
-    rssPeak = Math.max(rssPeak, rss());
+    rssPeak = Math.max(rssPeak, server.rss());
     await pause(10);
   }
+  const cpuMs = server.cpuMs() - cpuStart;
   if (writerMs === 0) writerMs = performance.now() - start;
   const lastViewerMs = performance.now() - start;
   // Viewers that kept up got every byte: they must have identical streams. The others were resynchronised
@@ -170,6 +184,7 @@ export async function serverViewers(target: Target, file: string, expected: numb
     stalledBytes: stalled.bytes,
     rssBefore,
     rssPeak,
+    cpuMs,
   };
   for (const client of [writer, stalled, ...audience]) client.close();
   return result;
