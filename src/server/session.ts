@@ -6,20 +6,21 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorValue, type ErrorValue } from '../protocol/errors.ts';
+import { errorValue } from '../protocol/errors.ts';
 import { DATA_FLUSH_MS, START_FAILURE_WINDOW_MS } from '../protocol/limits.ts';
 import type { DetachReason, SessionRole } from '../protocol/messages.ts';
 import { Attachment, type Peer } from './attachment.ts';
 import type { ResolvedConfig } from './config.ts';
 import { buildLabEnv } from './env.ts';
 import type { LabDefinition } from './labs.ts';
+import { IdleTimer } from './idle-timer.ts';
 import { Disposable, disposableTimeout, toDisposable, type IDisposable } from './lifecycle.ts';
 import { labShellArgv, SETUP_FAILED_EXIT } from './lab-shell.ts';
 import { FrameCache } from './outbox.ts';
 import { PtyHost, type PtyExit } from './pty-host.ts';
 import type { SessionRecorder } from './recorder.ts';
 import type { Sandbox } from './sandbox.ts';
-import { Screen, type ScreenSnapshot } from './screen.ts';
+import { Screen } from './screen.ts';
 
 export interface SessionOptions {
   readonly lab: LabDefinition;
@@ -45,7 +46,7 @@ export class Session extends Disposable {
   private screen: Screen;
   private exited = false;
   private startedAt = 0;
-  private lastInput = Date.now();
+  private readonly idle: IdleTimer;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly stops: Promise<void>[] = [];
   private resolveClosed: () => void = () => undefined;
@@ -59,7 +60,7 @@ export class Session extends Disposable {
     this.dir = this.newDir();
     this.screen = this.newScreen(options.cols, options.rows);
     this.register(toDisposable(() => this.graceTimer && clearTimeout(this.graceTimer)));
-    this.armIdleTimer(options.config.idleMs);
+    this.idle = this.register(new IdleTimer(options.config.idleMs, () => this.end('idle')));
     try {
       this.startShell(options.cols, options.rows);
     } catch (error) {
@@ -97,11 +98,7 @@ export class Session extends Disposable {
     const role: SessionRole = peer.role === 'presenter' && mode === 'write' ? 'writer' : 'viewer';
     const attachment = new Attachment(peer, channel, role);
     if (role === 'writer') {
-      const previous = this.writer;
-      if (previous) {
-        previous.role = 'viewer';
-        previous.peer.outbox.sendMessage({ type: 'role', channel: previous.channel, role: 'viewer' });
-      }
+      this.writer?.demote();
       this.writer = attachment;
     }
     this.attachments.add(attachment);
@@ -109,7 +106,7 @@ export class Session extends Disposable {
     this.graceTimer = undefined;
     const { cols, rows } = this.size;
     peer.outbox.sendMessage({ type: 'attached', channel, lab: this.lab.id, room: this.room, role, cols, rows });
-    this.sync(attachment);
+    attachment.sync(this.screen.snapshot(), this.exited);
     this.applyPause();
     return attachment;
   }
@@ -129,12 +126,12 @@ export class Session extends Disposable {
   input(attachment: Attachment, data: string, binary: boolean): void {
     if (attachment.role !== 'writer') {
       // Dropped, xterm's automatic replies included; said once so the pane can show "read-only".
-      if (!attachment.warnedReadOnly) this.fail(attachment, errorValue('READ_ONLY'));
+      if (!attachment.warnedReadOnly) attachment.fail(errorValue('READ_ONLY'));
       attachment.warnedReadOnly = true;
       return;
     }
-    if (this.exited || !this.pty) return this.fail(attachment, errorValue('SESSION_EXITED'));
-    this.lastInput = Date.now();
+    if (this.exited || !this.pty) return attachment.fail(errorValue('SESSION_EXITED'));
+    this.idle.touch();
     for (const recorder of this.recorders) recorder.input(data);
     this.pty.write(binary ? Buffer.from(data, 'latin1') : data);
   }
@@ -142,11 +139,11 @@ export class Session extends Disposable {
   ack(attachment: Attachment, bytes: number): void {
     attachment.window.acked(bytes);
     if (attachment === this.writer) this.applyPause();
-    else if (attachment.state === 'lagging' && !attachment.window.isThrottled) this.sync(attachment);
+    else if (attachment.state === 'lagging' && !attachment.window.isThrottled) attachment.sync(this.screen.snapshot(), this.exited);
   }
 
   resize(attachment: Attachment, cols: number, rows: number): void {
-    if (attachment !== this.writer) return this.fail(attachment, errorValue('NOT_WRITER'));
+    if (attachment !== this.writer) return attachment.fail(errorValue('NOT_WRITER'));
     const size = this.size;
     if (size.cols === cols && size.rows === rows) return;
     this.pty?.resize(cols, rows);
@@ -157,13 +154,13 @@ export class Session extends Disposable {
 
   /** Types a command of the lab definition (looked up by id: the page never sends shell text). */
   run(attachment: Attachment, commandId: string): void {
-    if (attachment !== this.writer) return this.fail(attachment, errorValue('NOT_WRITER'));
+    if (attachment !== this.writer) return attachment.fail(errorValue('NOT_WRITER'));
     if (!Object.hasOwn(this.lab.commands, commandId)) {
-      return this.fail(attachment, errorValue('UNKNOWN_COMMAND', { detail: commandId }));
+      return attachment.fail(errorValue('UNKNOWN_COMMAND', { detail: commandId }));
     }
-    if (this.exited || !this.pty) return this.fail(attachment, errorValue('SESSION_EXITED'));
+    if (this.exited || !this.pty) return attachment.fail(errorValue('SESSION_EXITED'));
     const typed = `${(this.lab.commands[commandId] ?? '').replace(/\r?\n/g, '\r')}\r`;
-    this.lastInput = Date.now();
+    this.idle.touch();
     for (const recorder of this.recorders) {
       recorder.marker(commandId);
       recorder.input(typed);
@@ -173,8 +170,8 @@ export class Session extends Disposable {
 
   /** Writer only: a new shell in a fresh working directory, every page reset to a blank screen. */
   reset(attachment: Attachment): void {
-    if (attachment !== this.writer) return this.fail(attachment, errorValue('NOT_WRITER'));
-    this.lastInput = Date.now();
+    if (attachment !== this.writer) return attachment.fail(errorValue('NOT_WRITER'));
+    this.idle.touch();
     const previous = this.dir;
     this.stopShell();
     this.stops.push(Promise.all(this.stops).then(() => rm(previous, { recursive: true, force: true })));
@@ -182,7 +179,7 @@ export class Session extends Disposable {
       this.dir = this.newDir();
     } catch (error) {
       this.exited = true;
-      return this.fail(attachment, errorValue('LAB_START_FAILED', { detail: (error as Error).message }));
+      return attachment.fail(errorValue('LAB_START_FAILED', { detail: (error as Error).message }));
     }
     for (const a of this.attachments) a.peer.outbox.sendMessage({ type: 'status', channel: a.channel, state: 'restarting' });
     const { cols, rows } = this.size;
@@ -194,11 +191,11 @@ export class Session extends Disposable {
       this.startShell(cols, rows);
     } catch (error) {
       this.exited = true;
-      this.fail(attachment, errorValue('LAB_START_FAILED', { detail: (error as Error).message }));
+      attachment.fail(errorValue('LAB_START_FAILED', { detail: (error as Error).message }));
     }
     for (const a of this.attachments) {
       a.window.reset();
-      this.sync(a);
+      a.sync(this.screen.snapshot(), this.exited);
     }
   }
 
@@ -263,28 +260,10 @@ export class Session extends Disposable {
       if (a.state === 'live') {
         a.peer.outbox.sendOutput(a.channel, frames);
         a.window.sent(chunk.length);
-        if (a.role === 'viewer' && a.window.isThrottled) this.lag(a);
+        if (a.role === 'viewer' && a.window.isThrottled) a.lag(this.options.config.slowViewerMs, () => this.detach(a, 'slow'));
       }
     }
     if (this.writer?.window.isThrottled) this.pty?.setPaused('writer', true);
-  }
-
-  /** The screen as it is now, then live output: the snapshot is taken between two pty chunks. */
-  private sync(attachment: Attachment): void {
-    attachment.clearSlowTimer();
-    const snapshot: ScreenSnapshot = this.screen.snapshot();
-    const { outbox } = attachment.peer;
-    const { channel } = attachment;
-    outbox.sendMessage({ type: 'snapshot', channel, data: snapshot.data, cols: snapshot.cols, rows: snapshot.rows });
-    if (this.exited) outbox.sendMessage({ type: 'status', channel, state: 'exited' });
-    attachment.state = 'live';
-  }
-
-  /** A viewer that stopped keeping up: no more output until it acks, dropped if it never does. */
-  private lag(attachment: Attachment): void {
-    attachment.state = 'lagging';
-    attachment.peer.outbox.sendMessage({ type: 'status', channel: attachment.channel, state: 'lagging' });
-    attachment.slowTimer = setTimeout(() => this.detach(attachment, 'slow'), this.options.config.slowViewerMs);
   }
 
   private shellExited(pty: PtyHost, exit: PtyExit): void {
@@ -296,8 +275,8 @@ export class Session extends Disposable {
         this.exited = true;
         for (const a of this.attachments) {
           const { outbox } = a.peer;
-          if (exit.code === SETUP_FAILED_EXIT) this.fail(a, errorValue('LAB_SETUP_FAILED'));
-          else if (early) this.fail(a, errorValue('LAB_START_FAILED', { detail: `le shell s’est arrêté aussitôt (code ${exit.code})` }));
+          if (exit.code === SETUP_FAILED_EXIT) a.fail(errorValue('LAB_SETUP_FAILED'));
+          else if (early) a.fail(errorValue('LAB_START_FAILED', { detail: `le shell s’est arrêté aussitôt (code ${exit.code})` }));
           outbox.sendMessage({ type: 'exit', channel: a.channel, code: exit.code, signal: exit.signal });
           outbox.sendMessage({ type: 'status', channel: a.channel, state: 'exited' });
         }
@@ -313,19 +292,5 @@ export class Session extends Disposable {
     pty.setPaused('writer', this.writer?.window.isThrottled ?? false);
     // Nobody to show output to: stop reading, so a forgotten `yes` costs nothing until someone comes back.
     pty.setPaused('nobody', this.attachments.size === 0);
-  }
-
-  private armIdleTimer(ms: number): void {
-    const timer = setTimeout(() => {
-      const idleFor = Date.now() - this.lastInput;
-      if (idleFor >= this.options.config.idleMs) this.end('idle');
-      else this.armIdleTimer(this.options.config.idleMs - idleFor);
-    }, ms);
-    timer.unref();
-    this.register(toDisposable(() => clearTimeout(timer)));
-  }
-
-  private fail(attachment: Attachment, error: ErrorValue): void {
-    attachment.peer.outbox.sendMessage({ type: 'error', channel: attachment.channel, ...error });
   }
 }
