@@ -10,6 +10,7 @@
  * - while the pty delivers full reads (it has more ready: a flood), a frame is held until it reaches
  *   COALESCE_BYTES, a shorter read ends the burst, or FLOOD_HOLD_MS passes. One frame of 64 KiB instead
  *   of sixteen of 4 KiB is what made WeTTY good at fan-out, without its fixed 2 ms on every keystroke.
+ *   A keystroke's echo is never a full read, so it is never held.
  * Never compressed. Memory is bounded by flow control upstream (unacked bytes per attachment) and by
  * CONNECTION_BUFFER_CAP here, past which the connection is given up.
  */
@@ -20,8 +21,13 @@ import { BATCH_MAX_BYTES, CONNECTION_BUFFER_CAP } from '../protocol/limits.ts';
 export const FULL_READ_BYTES = 4000;
 /** A flood's frames are held until this size (or until the burst ends). */
 export const COALESCE_BYTES = 64 * 1024;
-/** Longest a flood frame is held waiting for the next read. */
-export const FLOOD_HOLD_MS = 2;
+/**
+ * Longest a flood frame is held waiting for the next read: one display frame (60 Hz), so the pane shows
+ * the flood just as often. With fifty sessions flooding, each gets a read only every few milliseconds;
+ * a 2 ms hold cut their frames to 8 KiB (two reads) and fired ~3,400 hold timers a second, and the
+ * frame count is what costs (a loopback write per frame here, a message per frame in the page).
+ */
+export const FLOOD_HOLD_MS = 16;
 import { encodeMessage, type ServerMessage } from '../protocol/messages.ts';
 
 /** The part of a ws WebSocket the outbox uses (a fake in unit tests). */

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BATCH_MAX_BYTES, CONNECTION_BUFFER_CAP } from '../../src/protocol/limits.ts';
 import { FLOOD_HOLD_MS, FrameCache, Outbox, type SendingSocket } from '../../src/server/outbox.ts';
 
@@ -64,6 +64,23 @@ describe('Outbox', () => {
     expect(socket.sent).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, FLOOD_HOLD_MS + 20));
     expect(socket.sent.map((d) => d.length)).toEqual([1 + 3 * 4095]);
+  });
+
+  it('keeps holding a flood whose reads come only every few milliseconds (many sessions at once)', () => {
+    vi.useFakeTimers();
+    try {
+      const socket = new FakeSocket();
+      const outbox = new Outbox(socket, () => undefined);
+      for (let i = 0; i < 3; i++) {
+        outbox.sendOutput(0, new FrameCache(Buffer.alloc(4095, 0x61)));
+        vi.advanceTimersByTime(5);
+      }
+      expect(socket.sent).toEqual([]);
+      vi.advanceTimersByTime(FLOOD_HOLD_MS);
+      expect(socket.sent.map((d) => d.length)).toEqual([1 + 3 * 4095]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shares one frame between pages in step with the same stream', async () => {
