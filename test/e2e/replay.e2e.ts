@@ -64,7 +64,8 @@ describe('replay without a lab server', () => {
 
   it('replays an OpenStack demo recorded against the lab cloud, the token masked', async () => {
     await gotoReplaySlide(page, 'openstack --os-cloud admin token issue');
-    await waitForPane(page, /project_id/);
+    // The table's row, not the previous demo's screen the recording starts from (its URLs hold %(project_id)s).
+    await waitForPane(page, /\|\s+project_id\s+\|/);
     const shown = await paneText(page);
     expect(shown).toContain('openstack --os-cloud admin token issue');
     expect(shown).toContain('********');
