@@ -3,7 +3,8 @@
  * Whatever the lab server adds (WebSocket, screen, flow control) is measured against these numbers.
  */
 import pty from 'node-pty';
-import { mbPerSecond, pause } from './stats.ts';
+import { startProbe } from './probe-process.ts';
+import { mbPerSecond, pause, sampleEcho, type EchoSamples } from './stats.ts';
 
 function spawn(command: string): pty.IPty {
   const options = { name: 'xterm-256color', cols: 120, rows: 36, encoding: null, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm-256color' } };
@@ -58,13 +59,11 @@ export async function echoPty(): Promise<{ roundTrip: () => Promise<number>; clo
   };
 }
 
-export async function ceilingEcho(samples: number): Promise<number[]> {
+export async function ceilingEcho(samples: number): Promise<EchoSamples> {
   const echo = await echoPty();
-  for (let i = 0; i < 50; i++) await echo.roundTrip();
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) times.push(await echo.roundTrip());
+  const result = await sampleEcho(echo.roundTrip, samples);
   echo.close();
-  return times;
+  return result;
 }
 
 export interface FanoutResult {
@@ -74,7 +73,7 @@ export interface FanoutResult {
   readonly probe: readonly number[];
 }
 
-/** `sessions` ptys each `cat` the file at once, while a probe pty echoes a key every 20 ms. */
+/** `sessions` ptys each `cat` the file at once, while a probe pty (its own process) echoes a key every 20 ms. */
 export async function ceilingFanout(file: string, expected: number, sessions: number): Promise<FanoutResult> {
   const children = Array.from({ length: sessions }, () => spawn(`read -r go; cat ${file}; sleep 30`));
   const doneAt: number[] = [];
@@ -91,17 +90,14 @@ export async function ceilingFanout(file: string, expected: number, sessions: nu
       }
     });
   }
-  const echo = await echoPty();
+  const probe = await startProbe('ceiling');
   await pause(300);
   start = performance.now();
   for (const child of children) child.write('\n');
-  const probe: number[] = [];
-  while (doneAt.length < sessions) {
-    probe.push(await echo.roundTrip());
-    await pause(20);
-  }
-  echo.close();
+  probe.go();
+  while (doneAt.length < sessions) await pause(20);
+  const probeTimes = await probe.stop();
   for (const child of children) child.kill('SIGKILL');
   const slowest = Math.max(...doneAt);
-  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe };
+  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe: probeTimes };
 }

@@ -1,6 +1,7 @@
 /** The same measurements through the lab server: a real WebSocket on 127.0.0.1, real sessions. */
 import { BenchClient, type Target } from './client.ts';
-import { mbPerSecond, pause, until } from './stats.ts';
+import { startProbe } from './probe-process.ts';
+import { mbPerSecond, median, pause, sampleEcho, until, type EchoSamples } from './stats.ts';
 
 /** What the bench reads of the server process from outside: memory, and CPU time (all threads). */
 export interface ServerProcess {
@@ -55,12 +56,11 @@ export async function serverEchoSession(target: Target, room: string): Promise<{
   return { roundTrip, client };
 }
 
-export async function serverEcho(target: Target, samples: number): Promise<number[]> {
+export async function serverEcho(target: Target, samples: number): Promise<EchoSamples> {
   const { roundTrip, client } = await serverEchoSession(target, 'echo');
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) times.push(await roundTrip());
+  const result = await sampleEcho(roundTrip, samples);
   client.close();
-  return times;
+  return result;
 }
 
 export interface ServerFanout {
@@ -74,11 +74,11 @@ export interface ServerFanout {
   readonly cpuMs: number;
 }
 
-/** `sessions` sessions `cat` the file at once while a probe session echoes a key every 20 ms. */
+/** `sessions` sessions `cat` the file at once while a probe session (its own process) echoes a key every 20 ms. */
 export async function serverFanout(target: Target, file: string, expected: number, sessions: number, server: ServerProcess): Promise<ServerFanout> {
   const clients: BenchClient[] = [];
   for (let i = 0; i < sessions; i++) clients.push(await shell(target, `fan-${i}`));
-  const { roundTrip, client: probeClient } = await serverEchoSession(target, 'probe');
+  const probe = await startProbe('server', target);
   await pause(300);
   const rssIdleSessions = server.rss();
   let rssPeak = rssIdleSessions;
@@ -96,26 +96,24 @@ export async function serverFanout(target: Target, file: string, expected: numbe
     };
     client.input(`cat ${file}\r`);
   }
-  const probe: number[] = [];
-  const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
+  probe.go();
   while (doneAt.length < sessions) {
-    probe.push(await roundTrip());
     rssPeak = Math.max(rssPeak, server.rss());
     await pause(20);
   }
   const cpuMs = server.cpuMs() - cpuStart;
-  loop.disable();
-  process.stderr.write(`bench client loop delay p50 ${loop.percentile(50) / 1e6} p99 ${loop.percentile(99) / 1e6} max ${loop.max / 1e6} ms\n`);
-  for (const client of [...clients, probeClient]) client.close();
+  const probeTimes = await probe.stop();
+  for (const client of clients) client.close();
   const slowest = Math.max(...doneAt);
-  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe, rssIdleSessions, rssPeak, cpuMs };
+  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe: probeTimes, rssIdleSessions, rssPeak, cpuMs };
 }
 
 export interface ServerViewers {
+  /** The writer's `cat`, ms: alone, then (medians) with the live viewers, then with them and one stalled. */
   readonly aloneMs: number;
-  readonly writerMs: number;
+  readonly viewedMs: number;
+  readonly stalledMs: number;
+  /** From the last round with the stalled viewer on: */
   readonly lastViewerMs: number;
   readonly identical: boolean;
   /** Viewers that were never resynchronised (the rest fell behind and got a snapshot). */
@@ -127,7 +125,55 @@ export interface ServerViewers {
   readonly cpuMs: number;
 }
 
-/** One writer, `viewers` audience pages (one of them stalled), `cat` of the file. */
+interface ViewedRound {
+  readonly writerMs: number;
+  readonly lastViewerMs: number;
+  readonly identical: boolean;
+  readonly inStep: number;
+  readonly rssBefore: number;
+  readonly rssPeak: number;
+  readonly cpuMs: number;
+}
+
+/** The writer `cat`s the file while every viewer reads it; resolves once all of them saw its end. */
+async function viewedRound(writer: BenchClient, audience: readonly BenchClient[], file: string, expected: number, server: ServerProcess, round: number): Promise<ViewedRound> {
+  // The marker is computed by the shell, so the echo of the command line cannot match it; one per round,
+  // since the screen (and a resync's snapshot) still shows the previous one.
+  const marker = `FIN-${40 + round}`;
+  for (const viewer of [writer, ...audience]) {
+    viewer.startHash();
+    viewer.watch(marker);
+  }
+  const resyncsBefore = audience.map((v) => v.resyncs);
+  const rssBefore = server.rss();
+  let rssPeak = rssBefore;
+  const cpuStart = server.cpuMs();
+  const start = performance.now();
+  const writerFrom = writer.bytes;
+  writer.input(`cat ${file}; echo FIN-$((40 + ${round}))\r`);
+  let writerMs = 0;
+  const deadline = start + 120_000;
+  while (!audience.every((v) => v.seen) || !writer.seen) {
+    if (performance.now() > deadline) throw new Error('bench: viewers did not all see the end of the output in 120 s');
+    if (writerMs === 0 && writer.bytes - writerFrom >= expected) writerMs = performance.now() - start;
+    rssPeak = Math.max(rssPeak, server.rss());
+    await pause(2);
+  }
+  const cpuMs = server.cpuMs() - cpuStart;
+  if (writerMs === 0) writerMs = performance.now() - start;
+  // Viewers that kept up got every byte: they must have identical streams. The others were resynchronised
+  // from a snapshot (the rule for a page that falls behind), which the count reports.
+  const inStep = audience.filter((v, i) => v.resyncs === resyncsBefore[i]);
+  const digests = new Set(inStep.map((v) => v.digest()));
+  return { writerMs, lastViewerMs: performance.now() - start, identical: digests.size <= 1, inStep: inStep.length, rssBefore, rssPeak, cpuMs };
+}
+
+/**
+ * One writer and `viewers` - 1 audience pages, all in this process, `cat` of the file: first with the live
+ * viewers only, then with one more page that stopped reading, twice each, interleaved. The stalled page's
+ * cost is the second against the first; both pay for the live viewers, which on two cores share the CPU
+ * with the server (100 x the bytes to send and, here, to read and hash).
+ */
 export async function serverViewers(target: Target, file: string, expected: number, viewers: number, server: ServerProcess): Promise<ServerViewers> {
   const alone = await shell(target, 'alone');
   const aloneStart = performance.now();
@@ -144,48 +190,24 @@ export async function serverViewers(target: Target, file: string, expected: numb
     await viewer.attach('viewers');
     audience.push(viewer);
   }
-  const stalled = await BenchClient.open(target, { audience: true, ack: false });
-  await stalled.attach('viewers');
-  stalled.stall();
-  await pause(300);
-  const marker = `FIN-${42}`;
-  for (const viewer of [writer, ...audience]) {
-    viewer.startHash();
-    viewer.watch(marker);
+  const viewed: number[] = [];
+  const withStalled: number[] = [];
+  let last: ViewedRound | undefined;
+  let stalledBytes = 0;
+  for (let round = 0; round < 4; round += 2) {
+    await pause(300);
+    viewed.push((await viewedRound(writer, audience, file, expected, server, round)).writerMs);
+    const stalled = await BenchClient.open(target, { audience: true, ack: false });
+    await stalled.attach('viewers');
+    stalled.stall();
+    await pause(300);
+    last = await viewedRound(writer, audience, file, expected, server, round + 1);
+    withStalled.push(last.writerMs);
+    stalledBytes = Math.max(stalledBytes, stalled.bytes);
+    stalled.close();
   }
-  const rssBefore = server.rss();
-  let rssPeak = rssBefore;
-  const cpuStart = server.cpuMs();
-  const start = performance.now();
-  const writerFrom = writer.bytes;
-  // The marker is computed by the shell, so the echo of the command line cannot match it.
-  writer.input(`cat ${file}; echo FIN-$((6 * 7))\r`);
-  let writerMs = 0;
-  const deadline = start + 120_000;
-  while (!audience.every((v) => v.seen) || !writer.seen) {
-    if (performance.now() > deadline) throw new Error('bench: viewers did not all see the end of the output in 120 s');
-    if (writerMs === 0 && writer.bytes - writerFrom >= expected) writerMs = performance.now() - start;
-    rssPeak = Math.max(rssPeak, server.rss());
-    await pause(10);
-  }
-  const cpuMs = server.cpuMs() - cpuStart;
-  if (writerMs === 0) writerMs = performance.now() - start;
-  const lastViewerMs = performance.now() - start;
-  // Viewers that kept up got every byte: they must have identical streams. The others were resynchronised
-  // from a snapshot (the rule for a page that falls behind), which the count reports.
-  const inStep = audience.filter((v) => v.resyncs === 0);
-  const digests = new Set(inStep.map((v) => v.digest()));
-  const result = {
-    aloneMs,
-    writerMs,
-    lastViewerMs,
-    identical: digests.size <= 1,
-    inStep: inStep.length,
-    stalledBytes: stalled.bytes,
-    rssBefore,
-    rssPeak,
-    cpuMs,
-  };
-  for (const client of [writer, stalled, ...audience]) client.close();
-  return result;
+  for (const client of [writer, ...audience]) client.close();
+  if (!last) throw new Error('bench: no viewer round ran');
+  const { lastViewerMs, identical, inStep, rssBefore, rssPeak, cpuMs } = last;
+  return { aloneMs, viewedMs: median(viewed), stalledMs: median(withStalled), lastViewerMs, identical, inStep, stalledBytes, rssBefore, rssPeak, cpuMs };
 }

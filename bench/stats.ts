@@ -32,3 +32,27 @@ export async function until(check: () => boolean, what: string, timeoutMs = 60_0
     await pause(2);
   }
 }
+
+/**
+ * Round trips of a fresh session before its echo counts as steady. V8 compiles and optimises the echo
+ * path (WebSocket, validation, session, outbox) over the first few thousand keys, on background threads
+ * that take the second core from `cat`: the server's p99 was 3-4 ms after 50 keys, 1.1-1.3 ms after
+ * 2,500 and 0.24-0.28 ms after 5,000 (the ceiling's path is a few lines: it is steady almost at once).
+ */
+export const ECHO_WARM_UP = 5000;
+
+export interface EchoSamples {
+  /** The first round trips of a new session. */
+  readonly fresh: readonly number[];
+  /** The same number, once ECHO_WARM_UP round trips have gone by: what a class sees after a minute. */
+  readonly steady: readonly number[];
+}
+
+export async function sampleEcho(roundTrip: () => Promise<number>, samples: number): Promise<EchoSamples> {
+  const fresh: number[] = [];
+  for (let i = 0; i < samples; i++) fresh.push(await roundTrip());
+  for (let i = samples; i < ECHO_WARM_UP; i++) await roundTrip();
+  const steady: number[] = [];
+  for (let i = 0; i < samples; i++) steady.push(await roundTrip());
+  return { fresh, steady };
+}
