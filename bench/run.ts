@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: the lab server against node-pty read in-process, measured in the same run (the
  * machine is shared and noisy: read the ratios). Starts the server as its own process on 127.0.0.1,
- * prints a table and writes it to test-results/bench.json. Bounded in time (about a minute here).
+ * prints a table and writes it to test-results/bench.json. Bounded in time (about a minute and a half here).
  *
  *   npx tsx bench/run.ts [--rounds 3] [--echo 1000] [--sessions 50] [--viewers 100]
- *                        [--only stream,echo,sessions,viewers,classroom] [--server CHECKOUT]
+ *                        [--only stream,echo,sessions,viewers,classroom,browser] [--server CHECKOUT]
  *
  * --only runs some cases; --server measures the lab server of another checkout (its src/server) with
  * this checkout's harness and bench lab, so that two builds can be compared run against run (A/B).
@@ -14,11 +14,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { benchAsQemu, browserStream, buildDeck } from './browser-case.ts';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import type { Target } from './client.ts';
 import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers, type ServerProcess } from './server-cases.ts';
-import { ECHO_WARM_UP, fixed, median, MiB, percentile } from './stats.ts';
+import { ECHO_WARM_UP, fixed, median, medianRatio, MiB, percentile } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -34,7 +35,7 @@ const ECHO_SAMPLES = option('echo', 1000);
 const SESSIONS = option('sessions', 50);
 const VIEWERS = option('viewers', 100);
 
-const CASES = ['stream', 'echo', 'sessions', 'viewers', 'classroom'] as const;
+const CASES = ['stream', 'echo', 'sessions', 'viewers', 'classroom', 'browser'] as const;
 type Case = (typeof CASES)[number];
 
 function only(): ReadonlySet<Case> {
@@ -64,10 +65,10 @@ function dataFile(dir: string, megabytes: number): { file: string; expected: num
   return { file, expected: size + lines };
 }
 
-async function startServer(stateDir: string, distDir: string): Promise<{ target: Target; pid: number; stop: () => Promise<void> }> {
+async function startServer(stateDir: string, distDir: string, labsDir = join(ROOT, 'bench/labs')): Promise<{ target: Target; pid: number; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(SERVER_ROOT, 'src/server/main.ts'), '--port', '0', '--labs', join(ROOT, 'bench/labs'), '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20)],
+    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(SERVER_ROOT, 'src/server/main.ts'), '--port', '0', '--labs', labsDir, '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20)],
     { cwd: SERVER_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -195,8 +196,8 @@ async function main(): Promise<void> {
       }
       cpu.push(`one stream ${fixed(median(cpuMs), 0)}`);
       shell.close();
-      const ratios = ours.map((value, i) => value / (ceilings[i] ?? Number.NaN));
-      rows.push({ measure: 'one stream, 50 MB, MB/s (median)', ceiling: fixed(median(ceilings)), server: fixed(median(ours)), ratio: fixed(median(ratios), 2), target: '>= 0.9 x', ok: median(ratios) >= 0.9 });
+      const ratio = medianRatio(ours, ceilings);
+      rows.push({ measure: 'one stream, 50 MB, MB/s (median)', ceiling: fixed(median(ceilings)), server: fixed(median(ours)), ratio: fixed(ratio, 2), target: '>= 0.9 x', ok: ratio >= 0.9 });
       rows.push({ measure: 'one stream, CPU ms of the reader: in-process / the page', ceiling: fixed(median(ceilingCpuMs), 0), server: fixed(median(clientCpuMs), 0), ratio: '', target: '', ok: null });
       rows.push({ measure: 'one stream, machine CPU ms (all processes, kernel)', ceiling: fixed(median(ceilingMachineMs), 0), server: fixed(median(serverMachineMs), 0), ratio: fixed(median(serverMachineMs) / median(ceilingMachineMs), 2), target: '', ok: null });
       rows.push({ measure: 'one stream, first 50 MB of a new server (not counted)', ceiling: fixed(first.ceiling), server: fixed(first.server), ratio: fixed(first.server / first.ceiling, 2), target: '', ok: null });
@@ -248,7 +249,22 @@ async function main(): Promise<void> {
       rows.push({ measure: 'classroom: terminal end behind presenter p50/p99/max ms', ceiling: '', server: summary(room.lagMs), ratio: '', target: '', ok: null });
     }
 
-    // 6. Server CPU time (robust to a noisy neighbour, unlike rates) and memory.
+    if (SELECTED.has('browser')) {
+      step('the pane in Chromium (builds the deck first)');
+      // 6. What a student's pane shows: its own server, serving the built deck, the bench shell as `qemu`.
+      const deck = join(scratch, 'deck');
+      buildDeck(deck);
+      const shown = await startServer(join(scratch, 'state-browser'), deck, benchAsQemu(join(scratch, 'browser-labs')));
+      try {
+        const result = await browserStream(shown.target.origin, shown.target.presenterCookie, big.file, big.expected, ROUNDS);
+        const ratio = medianRatio(result.pane, result.xtermAlone);
+        rows.push({ measure: `pane in Chromium (${result.renderer}), 50 MB: xterm.js alone / pane, MB/s`, ceiling: fixed(median(result.xtermAlone)), server: fixed(median(result.pane)), ratio: fixed(ratio, 2), target: '>= 40 MB/s', ok: median(result.pane) >= 40 });
+      } finally {
+        await shown.stop();
+      }
+    }
+
+    // 7. Server CPU time (robust to a noisy neighbour, unlike rates) and memory.
     if (cpu.length > 0) rows.push({ measure: 'server CPU ms: 50 MB stream (median) / sessions / viewers', ceiling: '', server: cpu.join(' / '), ratio: '', target: '', ok: null });
     rows.push({ measure: 'server RSS MiB', ceiling: '', server: memory.join(' / '), ratio: '', target: '', ok: null });
   } finally {

@@ -11,6 +11,11 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
+/** The median of each round's value over that round's baseline (interleaved rounds share the noise). */
+export function medianRatio(values: readonly number[], baseline: readonly number[]): number {
+  return median(values.map((value, i) => value / (baseline[i] ?? Number.NaN)));
+}
+
 export const MB = 1_000_000;
 export const MiB = 1024 * 1024;
 

@@ -1,0 +1,130 @@
+/**
+ * The pane in a real browser, as a student sees it: Debian's Chromium (headless, playwright-core) opens
+ * the built deck served by the lab server under test, goes to the first qemu demo slide, whose pane is
+ * attached here to a plain bash (the bench lab under the name `qemu`), and `cat`s the file: from the
+ * Enter key until the end marker is on screen. Everything a pane does is in it: the WebSocket, the acks
+ * from xterm's write callbacks, xterm.js parsing and drawing, all on the page's main thread.
+ * Baseline: xterm.js alone in the same browser, writing as many bytes from page memory in 64 KiB chunks.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../test/helpers/browser.ts';
+import { mbPerSecond } from './stats.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+/** A command of the first qemu demo slide: its pane is the one measured. */
+const SLIDE_TEXT = 'qemu-img create -f qcow2 /tmp/img.qcow2 6G';
+const PANE = '.remark-visible .lab-pane';
+
+export interface BrowserStream {
+  /** MB/s, one per round. */
+  readonly pane: readonly number[];
+  readonly xtermAlone: readonly number[];
+  readonly renderer: string;
+}
+
+/** Builds the deck into `dir` (the one the server under test will serve). */
+export function buildDeck(dir: string): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A labs folder where `qemu` is the bench's plain bash: the deck's qemu panes attach to it. */
+export function benchAsQemu(dir: string): string {
+  const bench = JSON.parse(readFileSync(join(ROOT, 'bench/labs/bench/lab.json'), 'utf8')) as Record<string, unknown>;
+  mkdirSync(join(dir, 'qemu'), { recursive: true, mode: 0o755 });
+  writeFileSync(join(dir, 'qemu', 'lab.json'), `${JSON.stringify({ ...bench, id: 'qemu' }, null, 2)}\n`);
+  return dir;
+}
+
+async function openPane(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
+  const index = await page.evaluate((wanted) => {
+    const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
+    return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
+  }, SLIDE_TEXT);
+  if (index < 0) throw new Error(`bench: no demo slide shows ${SLIDE_TEXT}`);
+  await page.evaluate((n) => (location.hash = `#${n + 1}`), index);
+  await page.waitForSelector(`${PANE}[data-state="live"]`);
+  await page.waitForFunction((pane) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('bench$'), PANE);
+  await page.locator(`${PANE} .xterm`).click();
+}
+
+/** One `cat` into the pane, typed there; MB/s from Enter to the marker on screen. */
+async function paneRound(page: Page, file: string, expected: number, round: number): Promise<number> {
+  // The shell computes the marker, so the command line cannot show it; one per round, since the screen
+  // still shows the previous one.
+  await page.keyboard.type(`cat ${file}; echo FIN-$((40 + ${round}))`);
+  const start = performance.now();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(([pane, marker]) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes(marker ?? ''), [PANE, `FIN-${40 + round}`], { polling: 20, timeout: 120_000 });
+  return mbPerSecond(expected, performance.now() - start);
+}
+
+/**
+ * Runs in the page, as text: handed to page.evaluate as a function, it would carry the helpers tsx adds
+ * to named functions (`__name`), which the page does not have.
+ */
+const WRITE_FROM_MEMORY = `async (total) => {
+  const terminal = new window.Terminal({ cols: 120, rows: 36, scrollback: 1000 });
+  const element = document.createElement('div');
+  document.body.append(element);
+  terminal.open(element);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let chunk = '';
+  while (chunk.length < 64 * 1024) {
+    let line = '';
+    for (let i = 0; i < 76; i++) line += alphabet[Math.floor(Math.random() * 64)];
+    chunk += line + '\\r\\n';
+  }
+  const start = performance.now();
+  await new Promise((resolve) => {
+    let left = total;
+    const next = () => {
+      const piece = left > chunk.length ? chunk : chunk.slice(0, left);
+      left -= piece.length;
+      terminal.write(piece, left > 0 ? next : resolve);
+    };
+    next();
+  });
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  return performance.now() - start;
+}`;
+
+/** xterm.js alone (DOM renderer, 120 x 36, as in the notes), `bytes` of base64 lines from page memory. */
+async function xtermRound(browser: Browser, bytes: number): Promise<number> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  try {
+    await page.addStyleTag({ path: join(ROOT, 'node_modules/@xterm/xterm/css/xterm.css') });
+    await page.addScriptTag({ path: join(ROOT, 'node_modules/@xterm/xterm/lib/xterm.js') });
+    const ms = (await page.evaluate(`(${WRITE_FROM_MEMORY})(${bytes})`)) as number;
+    return mbPerSecond(bytes, ms);
+  } finally {
+    await page.close();
+  }
+}
+
+/** `rounds` of each, interleaved, against a lab server that serves the built deck and the `qemu` lab. */
+export async function browserStream(origin: string, presenterCookie: string, file: string, expected: number, rounds: number): Promise<BrowserStream> {
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const equals = presenterCookie.indexOf('=');
+    await context.addCookies([{ name: presenterCookie.slice(0, equals), value: presenterCookie.slice(equals + 1), url: origin }]);
+    const page = await context.newPage();
+    await openPane(page, origin);
+    const renderer = (await page.getAttribute(PANE, 'data-renderer')) ?? '?';
+    const pane: number[] = [];
+    const xtermAlone: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      pane.push(await paneRound(page, file, expected, round));
+      xtermAlone.push(await xtermRound(browser, expected));
+    }
+    return { pane, xtermAlone, renderer };
+  } finally {
+    await browser.close();
+  }
+}
+
