@@ -4,7 +4,8 @@
  * attached here to a plain bash (the bench lab under the name `qemu`), and `cat`s the file: from the
  * Enter key until the end marker is on screen. Everything a pane does is in it: the WebSocket, the acks
  * from xterm's write callbacks, xterm.js parsing and drawing, all on the page's main thread.
- * Baseline: xterm.js alone in the same browser, writing as many bytes from page memory in 64 KiB chunks.
+ * Baselines: xterm.js alone in the same browser, writing as many bytes from page memory in 64 KiB chunks;
+ * the browser's WebSocket alone, a page that receives and acks the same `cat` and draws nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ export interface BrowserStream {
   /** MB/s, one per round. */
   readonly pane: readonly number[];
   readonly xtermAlone: readonly number[];
+  /** The WebSocket alone: bytes received and acked by a page that draws nothing. */
+  readonly receiveOnly: readonly number[];
   readonly renderer: string;
 }
 
@@ -93,6 +96,57 @@ const WRITE_FROM_MEMORY = `async (total) => {
   return performance.now() - start;
 }`;
 
+/**
+ * Runs in the page, as text (see WRITE_FROM_MEMORY): its own WebSocket to the server, a session of its own,
+ * `cat` of the file, every byte counted and acked as the pane does, nothing drawn. What the browser's
+ * WebSocket delivers to an idle page: the pane cannot do better.
+ */
+const RECEIVE_ONLY = `async ([file, expected, room]) => {
+  const socket = new WebSocket('ws://' + location.host + '/ws');
+  socket.binaryType = 'arraybuffer';
+  await new Promise((resolve) => socket.addEventListener('open', resolve));
+  let attached;
+  const snapshot = new Promise((resolve) => (attached = resolve));
+  let counting = false;
+  let bytes = 0;
+  let unacked = 0;
+  let done;
+  const finished = new Promise((resolve) => (done = resolve));
+  socket.addEventListener('message', (event) => {
+    if (typeof event.data === 'string') {
+      const message = JSON.parse(event.data);
+      if (message.type === 'welcome') socket.send(JSON.stringify({ type: 'attach', channel: 0, lab: 'qemu', room, cols: 120, rows: 36 }));
+      if (message.type === 'snapshot') attached();
+      return;
+    }
+    if (!counting) return;
+    const length = event.data.byteLength - 1;
+    bytes += length;
+    unacked += length;
+    if (unacked >= 65536) {
+      socket.send(JSON.stringify({ type: 'ack', channel: 0, bytes: unacked }));
+      unacked = 0;
+    }
+    if (bytes >= expected) done();
+  });
+  socket.send(JSON.stringify({ type: 'hello', version: 1 }));
+  await snapshot;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  counting = true;
+  const start = performance.now();
+  socket.send(JSON.stringify({ type: 'input', channel: 0, data: 'cat ' + file + '\\r' }));
+  await finished;
+  const ms = performance.now() - start;
+  socket.close();
+  return ms;
+}`;
+
+/** The WebSocket alone, in the deck's page (same origin, same cookie), in a room of its own. */
+async function receiveRound(page: Page, file: string, expected: number, round: number): Promise<number> {
+  const ms = (await page.evaluate(`(${RECEIVE_ONLY})(${JSON.stringify([file, expected, `receive-${round}`])})`)) as number;
+  return mbPerSecond(expected, ms);
+}
+
 /** xterm.js alone (DOM renderer, 120 x 36, as in the notes), `bytes` of base64 lines from page memory. */
 async function xtermRound(browser: Browser, bytes: number): Promise<number> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -118,11 +172,13 @@ export async function browserStream(origin: string, presenterCookie: string, fil
     const renderer = (await page.getAttribute(PANE, 'data-renderer')) ?? '?';
     const pane: number[] = [];
     const xtermAlone: number[] = [];
+    const receiveOnly: number[] = [];
     for (let round = 0; round < rounds; round++) {
       pane.push(await paneRound(page, file, expected, round));
       xtermAlone.push(await xtermRound(browser, expected));
+      receiveOnly.push(await receiveRound(page, file, expected, round));
     }
-    return { pane, xtermAlone, renderer };
+    return { pane, xtermAlone, receiveOnly, renderer };
   } finally {
     await browser.close();
   }

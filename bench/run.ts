@@ -259,6 +259,7 @@ async function main(): Promise<void> {
         const result = await browserStream(shown.target.origin, shown.target.presenterCookie, big.file, big.expected, ROUNDS);
         const ratio = medianRatio(result.pane, result.xtermAlone);
         rows.push({ measure: `pane in Chromium (${result.renderer}), 50 MB: xterm.js alone / pane, MB/s`, ceiling: fixed(median(result.xtermAlone)), server: fixed(median(result.pane)), ratio: fixed(ratio, 2), target: '>= 40 MB/s', ok: median(result.pane) >= 40 });
+        rows.push({ measure: 'Chromium: WebSocket alone (received, acked, not drawn), MB/s', ceiling: '', server: fixed(median(result.receiveOnly)), ratio: fixed(medianRatio(result.pane, result.receiveOnly), 2), target: '', ok: null });
       } finally {
         await shown.stop();
       }
