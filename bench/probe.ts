@@ -3,7 +3,7 @@
  * fifty others stream is another browser, not the page that reads the fifty streams: measured from the
  * process that also reads them, a probe's echo waited behind that process's own work (its event loop
  * lagged up to 180 ms), which is the bench's delay, not the server's. Both sides get the same treatment:
- * the ceiling's probe is an in-process pty of this process, the server's a page of this process.
+ * here, the ceiling's probe is a pty read in the probe's own process, the server's a page of it.
  *
  *   tsx bench/probe.ts ceiling | server '<Target as JSON>'
  *
