@@ -12,12 +12,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/helpers/browser.ts';
+import { gotoDemoSlide, openDeck, PANE } from '../test/helpers/deck-page.ts';
 import { mbPerSecond } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** A command of the first qemu demo slide: its pane is the one measured. */
 const SLIDE_TEXT = 'qemu-img create -f qcow2 /tmp/img.qcow2 6G';
-const PANE = '.remark-visible .lab-pane';
 
 export interface BrowserStream {
   /** MB/s, one per round. */
@@ -42,14 +42,8 @@ export function benchAsQemu(dir: string): string {
 }
 
 async function openPane(page: Page, origin: string): Promise<void> {
-  await page.goto(`${origin}/`);
-  await page.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 100);
-  const index = await page.evaluate((wanted) => {
-    const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
-    return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
-  }, SLIDE_TEXT);
-  if (index < 0) throw new Error(`bench: no demo slide shows ${SLIDE_TEXT}`);
-  await page.evaluate((n) => (location.hash = `#${n + 1}`), index);
+  await openDeck(page, `${origin}/`);
+  await gotoDemoSlide(page, SLIDE_TEXT);
   await page.waitForSelector(`${PANE}[data-state="live"]`);
   await page.waitForFunction((pane) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('bench$'), PANE);
   await page.locator(`${PANE} .xterm`).click();

@@ -1,9 +1,8 @@
 /**
  * What the e2e tests do on a deck page: open it, go to a demo slide, read its terminal pane, click a
- * command's run control. One place, so the three e2e files agree on what "the pane shows" means.
+ * command's run control. One place, so the e2e files and the bench agree on what "the pane shows" means.
  */
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 /** The lab pane of the slide on screen. */
 export const PANE = '.remark-visible .lab-pane';
@@ -20,7 +19,8 @@ export async function demoSlideIndex(page: Page, text: string): Promise<number> 
     const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
     return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
   }, text);
-  expect(index, `a demo slide showing ${text}`).toBeGreaterThanOrEqual(0);
+  // Thrown, not expect(): the bench drives the deck with these helpers too, outside vitest.
+  if (index < 0) throw new Error(`no demo slide shows ${text}`);
   return index;
 }
 
