@@ -68,7 +68,7 @@ function dataFile(dir: string, megabytes: number): { file: string; expected: num
 async function startServer(stateDir: string, distDir: string, labsDir = join(ROOT, 'bench/labs')): Promise<{ target: Target; pid: number; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(SERVER_ROOT, 'src/server/main.ts'), '--port', '0', '--labs', labsDir, '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20)],
+    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(SERVER_ROOT, 'src/server/main.ts'), '--port', '0', '--labs', labsDir, '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20), '--max-per-address', String(VIEWERS + SESSIONS + 20)],
     { cwd: SERVER_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';

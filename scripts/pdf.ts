@@ -1,19 +1,36 @@
 /**
- * `npm run pdf [-- FILE]`: the course as a PDF (default cours-openstack.pdf), one slide per page, printed by
- * headless Chromium from the built deck served on 127.0.0.1. Demo slides print their commands with the
- * output of their recordings, incremental slides print at their last step.
+ * `npm run pdf [-- FILE] [--dist DIR]`: the course as a PDF (default cours-openstack.pdf), one slide per page,
+ * printed by headless Chromium from the built deck (default dist/) served on 127.0.0.1. Demo slides print
+ * their commands with the output of their recordings, incremental slides print at their last step.
  */
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveStatic } from './lib/static-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** remark's slide size (theme.css): one slide fills one page. */
+/** remark's slide size (theme.css), which print.css also declares as the page: one slide fills one page. */
 const PAGE = { width: '1210px', height: '681px' };
 
+/** The output file and the built deck, from argv: a build elsewhere than dist/ can be printed too. */
+function parseArgs(argv: readonly string[]): { output: string; dist: string } {
+  const rest = [...argv];
+  const flag = rest.indexOf('--dist');
+  let dist = resolve(ROOT, 'dist');
+  if (flag >= 0) {
+    const dir = rest[flag + 1];
+    if (!dir) {
+      console.error('pdf : --dist attend un dossier, celui où `vite build --outDir DOSSIER` a construit le diaporama.');
+      process.exit(2);
+    }
+    dist = resolve(dir);
+    rest.splice(flag, 2);
+  }
+  return { output: resolve(rest[0] ?? 'cours-openstack.pdf'), dist };
+}
+
 async function main(): Promise<void> {
-  const output = resolve(process.argv[2] ?? 'cours-openstack.pdf');
-  const files = await serveStatic(resolve(ROOT, 'dist'));
+  const { output, dist } = parseArgs(process.argv.slice(2));
+  const files = await serveStatic(dist);
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1210, height: 681 } });
@@ -21,8 +38,11 @@ async function main(): Promise<void> {
     await page.waitForFunction(() => document.querySelectorAll('.remark-slide-container').length > 0);
     await page.evaluate(() => document.fonts.ready);
     await page.emulateMedia({ media: 'print' });
-    await page.pdf({ path: output, ...PAGE, printBackground: true, margin: { top: '0', right: '0', bottom: '0', left: '0' } });
-    const slides = await page.evaluate(() => document.querySelectorAll('.remark-slide-container').length);
+    // Print listeners (remark's, and print-view.ts fitting each transcript beside its text) run on the
+    // next frames, not at once: the PDF is taken after they have.
+    await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+    await page.pdf({ path: output, ...PAGE, printBackground: true, preferCSSPageSize: true, margin: { top: '0', right: '0', bottom: '0', left: '0' } });
+    const slides = await page.evaluate(() => document.querySelectorAll('.remark-slides-area > .remark-slide-container').length);
     console.log(`pdf : ${output} (${slides} pages)`);
   } finally {
     await browser.close();

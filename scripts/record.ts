@@ -15,9 +15,6 @@ import { CastRecorder } from '../src/server/recorder.ts';
 import { LabPage, startServer, type RunningServer } from './lib/lab-page.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-/** The terminal size of every recording (the classic one): the pane fits its font to it. */
-const RECORDING_COLS = 80;
-const RECORDING_ROWS = 24;
 const MAX_CAST_BYTES = 512 * 1024;
 /** After a command's prompt mark, the rest of the prompt is let in before the recording stops. */
 const PROMPT_SETTLE_MS = 150;
@@ -26,7 +23,8 @@ const ROOM = 'record';
 async function recordLab(running: RunningServer, lab: string, demos: readonly Demo[]): Promise<string[]> {
   const definition = running.server.labs.labs.get(lab);
   if (!definition) throw new Error(`lab ${lab}: no labs/${lab}/lab.json`);
-  const page = await LabPage.open(running, lab, ROOM, RECORDING_COLS, RECORDING_ROWS);
+  // At the demos' terminal size (DEMO_TERMINAL), the pane's own on a demo slide: replayed without re-wrap.
+  const page = await LabPage.open(running, lab, ROOM);
   const written: string[] = [];
   try {
     const session = running.server.registry.find(ROOM, lab);

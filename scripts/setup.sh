@@ -22,6 +22,7 @@ packages=(
   g++:g++
   python3:python3
   asciinema:asciinema
+  pdftoppm:poppler-utils
 )
 
 missing=()

@@ -54,7 +54,7 @@ class LabFakeDriver(fake.MediumFakeDriver):
         flavor = instance.flavor
         lines = [
             '[    0.000000] Initializing cgroup subsys cpuset',
-            '[    0.000000] Linux version 3.2.0-80-virtual (buildd@batsu) (gcc version 4.6.3) #116-Ubuntu SMP',
+            '[    0.000000] Linux version 3.2.0-80-virtual (buildd@batsu) #116-Ubuntu SMP',
             '[    0.000000] Command line: LABEL=cirros-rootfs ro console=tty1 console=ttyS0',
             '[    0.000000] Memory: %dk available' % (flavor.memory_mb * 1024),
             '[    1.080000] EXT4-fs (vda1): mounted filesystem with ordered data mode. Opts: (null)',

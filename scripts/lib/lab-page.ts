@@ -11,11 +11,12 @@ import WebSocket from 'ws';
 import { COMMAND_DONE, stripAnsi } from '../../src/protocol/ansi.ts';
 import { decodeOutputFrame } from '../../src/protocol/frame.ts';
 import type { CommandCheck } from '../../src/protocol/lab-definition.ts';
-import { PROTOCOL_VERSION } from '../../src/protocol/limits.ts';
+import { DEMO_TERMINAL, PROTOCOL_VERSION } from '../../src/protocol/limits.ts';
 import { encodeMessage, type ClientMessage } from '../../src/protocol/messages.ts';
 import { parseServerMessage } from '../../src/protocol/validate.ts';
 import { resolveConfig } from '../../src/server/config.ts';
 import { createLabServer, type LabServer } from '../../src/server/lab-server.ts';
+import { PageScreen } from './page-screen.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const FIRST_PROMPT_MS = 60_000;
@@ -65,29 +66,42 @@ export class LabPage {
   private output = '';
   private readonly waiters = new Set<() => void>();
   readonly errors: string[] = [];
+  /** What a pane of the same size shows, to catch output wider than the terminal. */
+  private readonly screen: PageScreen;
 
-  private constructor(private readonly socket: WebSocket) {
+  private constructor(
+    private readonly socket: WebSocket,
+    cols: number,
+    rows: number,
+  ) {
+    this.screen = new PageScreen(cols, rows);
     socket.on('message', (data: Buffer, binary: boolean) => {
       if (binary) {
         const frame = decodeOutputFrame(data);
-        if (frame) this.output += Buffer.from(frame.payload).toString('utf8');
+        if (frame) {
+          this.output += Buffer.from(frame.payload).toString('utf8');
+          this.screen.write(frame.payload);
+        }
       } else {
         const parsed = parseServerMessage(data.toString('utf8'));
         if (parsed.ok && parsed.message.type === 'error') this.errors.push(`${parsed.message.code}: ${parsed.message.message}`);
+        // A run the server would not type (a program holds the terminal): the script's order is wrong.
+        if (parsed.ok && parsed.message.type === 'run-refused') this.errors.push(`run ${parsed.message.commandId} refusé : ${parsed.message.message}`);
       }
       for (const waiter of this.waiters) waiter();
     });
   }
 
-  /** Attaches to `lab` as the writer at cols x rows and waits for the shell's first prompt. */
-  static async open(running: RunningServer, lab: string, room: string, cols = 120, rows = 36): Promise<LabPage> {
+  /** Attaches to `lab` as the writer at the demos' terminal size and waits for the shell's first prompt. */
+  static async open(running: RunningServer, lab: string, room: string): Promise<LabPage> {
+    const { cols, rows } = DEMO_TERMINAL;
     const origin = `http://127.0.0.1:${running.port}`;
     const socket = new WebSocket(`ws://127.0.0.1:${running.port}/ws`, { headers: { Origin: origin, Cookie: running.cookie } });
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    const page = new LabPage(socket);
+    const page = new LabPage(socket, cols, rows);
     page.send({ type: 'hello', version: PROTOCOL_VERSION });
     page.send({ type: 'attach', channel: 0, lab, room, cols, rows });
     try {
@@ -143,6 +157,16 @@ export class LabPage {
    * check's exit keys. Rejects with what went wrong when the check fails.
    */
   async run(id: string, check: CommandCheck): Promise<void> {
+    const row = await this.screen.row();
+    await this.runCommand(id, check);
+    const wrapped = await this.screen.wrappedSince(row);
+    if (wrapped.length > 0) {
+      const lines = wrapped.map((line) => `« ${line.slice(0, 50)}… »`).join(', ');
+      throw new Error(`${wrapped.length} output line(s) wider than the pane's ${this.screen.cols} columns, wrapped by the terminal: ${lines}`);
+    }
+  }
+
+  private async runCommand(id: string, check: CommandCheck): Promise<void> {
     const from = this.mark;
     const ms = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.send({ type: 'run', channel: 0, commandId: id });
@@ -194,6 +218,7 @@ export class LabPage {
   }
 
   close(): void {
+    this.screen.dispose();
     this.socket.terminate();
   }
 }

@@ -8,6 +8,7 @@ import './theme/theme.css';
 import './theme/code.css';
 import '@xterm/xterm/css/xterm.css';
 import './theme/pane.css';
+import './theme/print.css';
 import deck from 'virtual:deck';
 import { createSlideshow } from './deck.ts';
 import { addTerminalHelp } from './help.ts';

@@ -3,10 +3,23 @@
  * the command, so the PDF of the course keeps the demos. Pure; reads the recording's markers.
  */
 import { stripAnsi } from '../protocol/ansi.ts';
-import { castMarkers, type Cast } from '../protocol/asciicast.ts';
+import { castMarkers, parseCast, type Cast } from '../protocol/asciicast.ts';
 
-/** A printed page has room for this much output per command; the rest is cut, and says so. */
-export const TRANSCRIPT_MAX_LINES = 18;
+/**
+ * A printed page has room for about this many rows (the print view's PRINT_ROWS_MAX): more output per
+ * command is cut here, and says so; the print view cuts further what its page cannot hold.
+ */
+export const TRANSCRIPT_MAX_LINES = 48;
+
+/**
+ * The terminal's width a recording was made at, from its header line: `width` in asciicast v2,
+ * `term.cols` in v3. The print view fits its font to it, so a recording made in a wide pane prints as
+ * wide as it was shown. Undefined when the header says neither.
+ */
+export function castColumns(text: string): number | undefined {
+  const parsed = parseCast(text);
+  return (parsed.ok ? parsed.cast : parsed.partial)?.header.width;
+}
 
 /** Text as a terminal leaves it: a carriage return goes back to the start of the line. */
 function settle(text: string): string {

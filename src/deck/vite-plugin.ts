@@ -14,7 +14,7 @@ import { loadDeck, type LoadedDeck } from './load.ts';
 import { loadLabDefinitions } from './load-labs.ts';
 import { changedSlides } from './parse.ts';
 import { figurePlaceholder } from './placeholder.ts';
-import { castTranscript } from './transcript.ts';
+import { castColumns, castTranscript } from './transcript.ts';
 import { parseCast } from '../protocol/asciicast.ts';
 
 const VIRTUAL_ID = 'virtual:deck';
@@ -140,14 +140,16 @@ function recordingFile(root: string, loaded: LoadedDeck, labs: ReadonlyMap<strin
 }
 
 function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabCommands>, root: string): DeckModule {
-  const recordings = new Map<number, { recording: string; transcript?: Record<string, string> }>();
+  const recordings = new Map<number, { recording: string; transcript?: Record<string, string>; transcriptColumns?: number }>();
   for (const demo of deckDemos(deck, labs)) {
     const file = join(root, demo.path);
     if (!existsSync(file)) continue;
     // An unreadable recording still ships (the pane says what is wrong with it); it just prints nothing.
-    const parsed = parseCast(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    const parsed = parseCast(text);
     const transcript = parsed.ok ? Object.fromEntries(castTranscript(parsed.cast)) : undefined;
-    recordings.set(demo.slide, { recording: shippedPath(demo.path), ...(transcript ? { transcript } : {}) });
+    const transcriptColumns = castColumns(text);
+    recordings.set(demo.slide, { recording: shippedPath(demo.path), ...(transcript ? { transcript } : {}), ...(transcriptColumns ? { transcriptColumns } : {}) });
   }
   return {
     title: manifest.title,

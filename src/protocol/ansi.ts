@@ -16,3 +16,10 @@ export function stripAnsi(text: string): string {
  * command typed into the shell is done without typing anything else.
  */
 export const COMMAND_DONE = new RegExp(`${ESC}\\]133;D;(\\d+)${BEL}`);
+
+/**
+ * The start of a command line: a lab's prompt (étudiant@qemu:~$) or a guest's (root@tiny:/#). A command
+ * longer than the terminal is wrapped by the shell's line editor, not by its output: checks of the demos'
+ * output (labs:check, the e2e fit test) leave such lines out.
+ */
+export const PROMPT_LINE = /^[^\s@]+@[^\s:]+:\S*[#$] /;

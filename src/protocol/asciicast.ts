@@ -1,14 +1,18 @@
 /**
- * asciicast v2, the format of asciinema (https://docs.asciinema.org/manual/asciicast/v2/): a JSON header
- * line, then one JSON array per event, `[seconds, code, data]`. The server writes it, the replay pane and
- * the print view read it. Parsing never throws: a malformed or truncated file gives an error naming the
- * line, with what could be read before it, so the pane can still say something useful.
+ * asciicast, the format of asciinema: a JSON header line, then one JSON array per event, `[time, code,
+ * data]`. The server writes v2 (https://docs.asciinema.org/manual/asciicast/v2/: times from the start);
+ * the replay pane and the print view also read v3, the default of asciinema 3
+ * (https://docs.asciinema.org/manual/asciicast/v3/: the size under `term`, each time an interval since
+ * the previous event, `#` comment lines), and both become the same Cast, in times from the start.
+ * Parsing never throws: a malformed or truncated file gives an error naming the line, with what could
+ * be read before it, so the pane can still say something useful.
  */
 
 export type CastEventCode = 'o' | 'i' | 'r' | 'm';
 
 export interface CastHeader {
-  readonly version: 2;
+  /** The file's version; its times are from the start either way once parsed. */
+  readonly version: 2 | 3;
   readonly width: number;
   readonly height: number;
   readonly timestamp?: number;
@@ -60,16 +64,22 @@ function parseHeader(line: string): CastHeader | string {
     return 'the first line is not JSON (an asciicast v2 file starts with its header)';
   }
   if (!isRecord(value)) return 'the header is not a JSON object';
-  if (value['version'] !== 2) return `version ${JSON.stringify(value['version'])} is not supported (asciicast v2 only)`;
-  if (!isDimension(value['width']) || !isDimension(value['height'])) return 'the header needs a positive integer width and height';
-  const header: { -readonly [K in keyof CastHeader]: CastHeader[K] } = { version: 2, width: value['width'], height: value['height'] };
+  const version = value['version'];
+  if (version !== 2 && version !== 3) return `version ${JSON.stringify(version)} is not supported (asciicast v2 or v3)`;
+  const term = isRecord(value['term']) ? value['term'] : {};
+  const [width, height] = version === 2 ? [value['width'], value['height']] : [term['cols'], term['rows']];
+  if (!isDimension(width) || !isDimension(height)) {
+    return version === 2 ? 'the header needs a positive integer width and height' : 'the header needs term.cols and term.rows, positive integers';
+  }
+  const header: { -readonly [K in keyof CastHeader]: CastHeader[K] } = { version, width, height };
   if (typeof value['timestamp'] === 'number') header.timestamp = value['timestamp'];
   if (typeof value['title'] === 'string') header.title = value['title'];
   if (typeof value['idle_time_limit'] === 'number' && value['idle_time_limit'] > 0) header.idle_time_limit = value['idle_time_limit'];
   return header;
 }
 
-function parseEvent(line: string, previous: number): { time: number; code: string; data: string } | string {
+/** One event line; `previous` is the last event's time from the start, which a v3 interval adds to. */
+function parseEvent(line: string, previous: number, version: 2 | 3): { time: number; code: string; data: string } | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -79,9 +89,9 @@ function parseEvent(line: string, previous: number): { time: number; code: strin
   if (!Array.isArray(value) || value.length !== 3) return 'an event is [time, code, data]';
   const [time, code, data] = value as unknown[];
   if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) return 'the time is not a number of seconds';
-  if (time < previous) return 'the time goes backwards';
+  if (version === 2 && time < previous) return 'the time goes backwards';
   if (typeof code !== 'string' || typeof data !== 'string') return 'the code and the data must be strings';
-  return { time, code, data };
+  return { time: version === 2 ? time : previous + time, code, data };
 }
 
 export function parseCast(text: string): CastParse {
@@ -92,11 +102,11 @@ export function parseCast(text: string): CastParse {
   let previous = 0;
   for (let i = 1; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
-    if (line === '') continue;
-    const event = parseEvent(line, previous);
+    if (line === '' || (header.version === 3 && line.startsWith('#'))) continue;
+    const event = parseEvent(line, previous, header.version);
     if (typeof event === 'string') return { ok: false, message: event, line: i + 1, partial: { header, events } };
     previous = event.time;
-    // Unknown codes are skipped, as asciinema's players do: the format may grow.
+    // Unknown codes (v3's exit status "x" among them) are skipped, as asciinema's players do.
     if (isCode(event.code)) events.push({ time: event.time, code: event.code, data: event.data });
   }
   return { ok: true, cast: { header, events } };

@@ -17,6 +17,8 @@ export interface DeckSlideInfo {
   readonly recording?: string;
   /** What each command printed in that recording, as text, for the print view (by command id). */
   readonly transcript?: Readonly<Record<string, string>>;
+  /** The terminal's width the recording was made at (its header), which the printed transcript fits. */
+  readonly transcriptColumns?: number;
   readonly steps: number;
 }
 

@@ -22,6 +22,10 @@ export const ERRORS = {
     hint: 'Rechargez la page : le diaporama et le serveur de labs ne sont pas de la même version.',
   },
   RATE_LIMITED: { message: 'Trop de messages : connexion fermée.' },
+  ATTACH_RATE_LIMITED: {
+    message: 'Trop de demandes d’ouverture du terminal en peu de temps : celle-ci est ignorée.',
+    hint: 'Patientez quelques secondes, puis rechargez la page.',
+  },
   INPUT_RATE_LIMITED: { message: 'Saisie trop rapide : une partie a été ignorée.' },
   // Labs and sessions.
   UNKNOWN_LAB: { message: 'Lab inconnu.' },
@@ -35,6 +39,10 @@ export const ERRORS = {
   SESSION_NOT_FOUND: {
     message: 'Ce lab n’est pas encore ouvert par le présentateur.',
     hint: 'Le terminal apparaîtra de lui-même dès que le présentateur l’ouvrira.',
+  },
+  LAB_CLEANUP_FAILED: {
+    message: 'L’ancien dossier du lab n’a pas pu être effacé.',
+    hint: 'Le lab continue dans un dossier neuf ; l’ancien reste sur le serveur (voir son journal).',
   },
   SESSION_LIMIT: { message: 'Trop de sessions de lab ouvertes sur ce serveur.' },
   CLIENT_LIMIT: { message: 'Trop de connexions sur ce serveur.' },

@@ -4,6 +4,7 @@
  * reads the file and gives the parsed JSON. A broken definition throws an error naming the file and the
  * field; fields this version does not know are reported as warnings, never used.
  */
+import { parseLabCommand, type CommandInfo } from './lab-command.ts';
 import { ID_PATTERN } from './validate.ts';
 
 export interface LabDefinition {
@@ -25,6 +26,8 @@ export interface LabDefinition {
   readonly setup: string | undefined;
   /** commandId -> text typed into the shell (then Enter) by `run`. */
   readonly commands: Readonly<Record<string, string>>;
+  /** commandId -> where it is typed and what holds the terminal while it runs (lab-command.ts). */
+  readonly commandInfo: Readonly<Record<string, CommandInfo>>;
   /** How `npm run labs:check` knows a command worked (commands without an entry: exit status 0). */
   readonly checks: Readonly<Record<string, CommandCheck>>;
   /** Absolute path of labs/<id>. */
@@ -57,7 +60,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const TOOL_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
 /** A script of the lab's own folder: a plain file name, no path. */
 const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const MAX_COMMAND_CHARS = 4096;
+export { MAX_COMMAND_CHARS } from './lab-command.ts';
 
 type Json = Record<string, unknown>;
 
@@ -124,16 +127,18 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
   const setup = script('setup');
 
   const commands = value['commands'] ?? {};
-  if (!isObject(commands)) return fail('commands', 'objet id -> texte attendu');
+  if (!isObject(commands)) return fail('commands', 'objet id -> texte (ou { text, target, holds }) attendu');
   const seen = new Map<string, string>();
-  for (const [commandId, text] of Object.entries(commands)) {
+  const texts: Record<string, string> = {};
+  const commandInfo: Record<string, CommandInfo> = {};
+  for (const [commandId, spec] of Object.entries(commands)) {
     if (!ID_PATTERN.test(commandId)) fail(`commands.${commandId}`, 'identifiant [a-z0-9._-] attendu');
-    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_COMMAND_CHARS || text.includes('\0') || text.includes('\x1b')) {
-      return fail(`commands.${commandId}`, `texte non vide de moins de ${MAX_COMMAND_CHARS} caractères, sans NUL ni Échap, attendu`);
-    }
+    const { text, info } = parseLabCommand(spec, `commands.${commandId}`, fail);
     const other = seen.get(normalizeCommand(text));
     if (other !== undefined) fail(`commands.${commandId}`, `même texte que « ${other} » : une commande n’a qu’un identifiant`);
     seen.set(normalizeCommand(text), commandId);
+    texts[commandId] = text;
+    commandInfo[commandId] = info;
   }
 
   const checks = parseChecks(value['checks'] ?? {}, commands, fail);
@@ -150,7 +155,8 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
     tools: Object.freeze([...(tools as string[])]),
     ready,
     setup,
-    commands: Object.freeze({ ...(commands as Record<string, string>) }),
+    commands: Object.freeze(texts),
+    commandInfo: Object.freeze(commandInfo),
     checks,
     dir,
   });

@@ -53,6 +53,16 @@ export const MIN_COLS = 2;
 export const MAX_COLS = 500;
 export const MIN_ROWS = 2;
 export const MAX_ROWS = 200;
+/**
+ * The terminal of every demo: the pane's grid on a demo slide, the size labs:check checks output against
+ * and recordings are made at. 90 columns hold a guest kernel's longest line and OpenStack tables fitted by
+ * cliff (CLIFF_FIT_WIDTH); the pane fits its font to this grid, and its column of the slide
+ * (theme/pane.css) is wide enough that the font is at least DEMO_MIN_FONT_PX on a 1280x800 projector
+ * (checked by test/e2e/demo-fit.e2e.ts).
+ */
+export const DEMO_TERMINAL = { cols: 90, rows: 36 } as const;
+/** The smallest terminal text, CSS px, that a room reads from its back row. */
+export const DEMO_MIN_FONT_PX = 13;
 /** Remark slide indices (every incremental step counts) accepted in `slide`. */
 export const MAX_SLIDE_INDEX = 10_000;
 /** Channel numbers are one byte in binary frames. */
@@ -74,10 +84,12 @@ export const MAX_CLIENTS = 256;
 /** Lab sessions one WebSocket (one page) may have attached at once. */
 export const MAX_CHANNELS_PER_CLIENT = 8;
 /**
- * A connection whose WebSocket send buffer grows past this is cut: flow control should keep it at
- * about MAX_CHANNELS_PER_CLIENT x (VIEWER_HIGH_WATERMARK + BATCH_MAX_BYTES) plus snapshots.
+ * A connection whose WebSocket send buffer grows past this is closed (a page that stopped reading):
+ * flow control keeps a reading page within MAX_CHANNELS_PER_CLIENT x (VIEWER_HIGH_WATERMARK +
+ * PTY_READ_MAX_BYTES + BATCH_MAX_BYTES), 10.5 MiB, plus its snapshots, which the server's attach rate
+ * limit paces. It was 24 MiB: eight pages that did not read held 72 MiB within 8 s.
  */
-export const CONNECTION_BUFFER_CAP = 24 * MiB;
+export const CONNECTION_BUFFER_CAP = 12 * MiB;
 /** Typed input, per connection: sustained rate and burst (a paste of MAX_MESSAGE_BYTES must fit). */
 export const INPUT_RATE_BYTES_PER_S = 256 * KiB;
 export const INPUT_BURST_BYTES = 512 * KiB;

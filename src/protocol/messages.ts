@@ -10,6 +10,7 @@
  *   page: hello {version}                     server: welcome {version, role, labs}  (or error + close)
  *   page: attach {channel, lab, cols, rows}   server: attached, then snapshot, then live binary output
  *   page: input / resize / run / reset        (writer only; a viewer's input is dropped server-side)
+ *   page: run {commandId} while a program holds the terminal   server: run-refused (page: run {force})
  *   page: ack {channel, bytes}                after writing each ACK_SIZE bytes of output into xterm.js
  *   page: detach {channel}                    server: detached {channel, reason: 'request'}
  *   page: slide {index}                       (presenter only) every other page of the room: slide {index}
@@ -88,6 +89,8 @@ export interface RunMessage {
   readonly channel: number;
   /** A key of the lab's `commands`: the server types that text and Enter; the page never sends it. */
   readonly commandId: string;
+  /** Type it even though a program holds the terminal (the person saw `run-refused` and insisted). */
+  readonly force?: boolean;
 }
 
 export interface DetachMessage {
@@ -181,7 +184,8 @@ export interface RoleMessage {
 /**
  * - running: the shell is live (after attach, after a restart);
  * - lagging: this viewer fell behind; live output is suspended until it has acked, then a snapshot follows;
- * - restarting: the writer asked for `reset`; a blank snapshot follows;
+ * - restarting: the writer asked for `reset`; a blank snapshot follows, then `running` (or `exited` when
+ *   the new shell could not start);
  * - exited: the shell ended (an `exit` message came before); `reset` starts a new one.
  */
 export type SessionState = 'running' | 'lagging' | 'restarting' | 'exited';
@@ -190,6 +194,27 @@ export interface StatusMessage {
   readonly type: 'status';
   readonly channel: number;
   readonly state: SessionState;
+}
+
+/**
+ * Why a `run` was not typed: busy, a program holds the terminal (qemu's console, `virsh console`, a
+ * command still running); no-guest, the command is for the VM's console and no VM holds the terminal.
+ */
+export type RunRefusal = 'busy' | 'no-guest';
+
+/** A `run` was not typed; sending it again with `force` types it anyway. */
+export interface RunRefusedMessage {
+  readonly type: 'run-refused';
+  readonly channel: number;
+  readonly commandId: string;
+  readonly reason: RunRefusal;
+  /** The terminal's foreground program when busy ("qemu-system-x86_64", "sleep"). */
+  readonly program?: string;
+  /**
+   * What holds the terminal and how to get out of it, in French, without capital or final stop (the pane
+   * frames it): « la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu ».
+   */
+  readonly message: string;
 }
 
 export interface ExitMessage {
@@ -228,6 +253,7 @@ export type ServerMessage =
   | ResizedMessage
   | RoleMessage
   | StatusMessage
+  | RunRefusedMessage
   | ExitMessage
   | DetachedMessage
   | RoomSlideMessage

@@ -87,7 +87,7 @@ const CLIENT_SHAPES: { readonly [T in ClientMessageType]: Shape } = {
   input: { channel, data: inputData, binary: optional(boolean) },
   resize: { channel, cols, rows },
   ack: { channel, bytes: required(integer(1, MAX_ACK_BYTES)) },
-  run: { channel, commandId: required(id) },
+  run: { channel, commandId: required(id), force: optional(boolean) },
   detach: { channel },
   reset: { channel },
   slide: { index: required(integer(0, MAX_SLIDE_INDEX)) },
@@ -122,6 +122,13 @@ const SERVER_SHAPES: { readonly [T in ServerMessageType]: Shape } = {
   resized: { channel: serverChannel, cols, rows },
   role: { channel: serverChannel, role: required(oneOf('writer', 'viewer')) },
   status: { channel: serverChannel, state: required(oneOf('running', 'lagging', 'restarting', 'exited')) },
+  'run-refused': {
+    channel: serverChannel,
+    commandId: required(id),
+    reason: required(oneOf('busy', 'no-guest')),
+    program: optional(text(1, 200)),
+    message: required(text(1, 2000)),
+  },
   exit: { channel: serverChannel, code: required(integer(-1_000_000, 1_000_000)), signal: required(nullable(integer(0, 128))) },
   detached: { channel: serverChannel, reason: required(oneOf('request', 'slow', 'idle', 'shutdown', 'ended')) },
   error: {

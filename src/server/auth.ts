@@ -4,13 +4,23 @@
  * cookie holding a different secret, and a 303 to the same URL without the token, so no secret stays in
  * the address bar, the history, a Referer or a WebSocket URL. The presenter cookie drives labs, the
  * audience cookie only watches. Secrets are compared in constant time.
+ *
+ * Cookie names carry the server's port: a browser sends a host's cookies to every port of it, so two
+ * servers on one machine (a rehearsal on 8020, the class on 8021) would otherwise overwrite each other's
+ * cookie. Under TLS they also carry the `__Host-` prefix, which makes the browser refuse them unless
+ * Secure, Path=/ and without Domain: a page on another port or subdomain cannot plant one.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientRole } from '../protocol/messages.ts';
 
-export const PRESENTER_COOKIE = 'co_presenter';
-export const AUDIENCE_COOKIE = 'co_audience';
+const PRESENTER_COOKIE = 'co_presenter';
+const AUDIENCE_COOKIE = 'co_audience';
+
+/** The cookie name for a role on a server listening on `port`. */
+export function cookieName(role: ClientRole, port: number, secure: boolean): string {
+  return `${secure ? '__Host-' : ''}${role === 'presenter' ? PRESENTER_COOKIE : AUDIENCE_COOKIE}_${port}`;
+}
 
 function secret(): string {
   return randomBytes(32).toString('base64url');
@@ -40,20 +50,32 @@ export class Auth {
   private readonly presenterCookie = secret();
   private readonly audienceCookie = secret();
 
+  /** The port the cookie names carry; set by listen (or by Vite's server) before any request. */
+  private port = 0;
+
   constructor(
     audience: boolean,
-    /** Over HTTPS the cookies are Secure: never sent over plain HTTP. */
-    private readonly secure = false,
+    /** Over HTTPS the cookies are Secure and __Host- prefixed, and HSTS is sent. */
+    readonly secure = false,
   ) {
     this.audienceToken = audience ? secret() : undefined;
+  }
+
+  /** The port browsers reach this server on. */
+  setPort(port: number): void {
+    this.port = port;
+  }
+
+  cookieName(role: ClientRole): string {
+    return cookieName(role, this.port, this.secure);
   }
 
   /** The role a request's cookies grant, if any (presenter wins when both are present). */
   roleOf(request: IncomingMessage): ClientRole | undefined {
     const cookies = parseCookies(request.headers.cookie);
-    const presenter = cookies.get(PRESENTER_COOKIE);
+    const presenter = cookies.get(this.cookieName('presenter'));
     if (presenter !== undefined && sameSecret(presenter, this.presenterCookie)) return 'presenter';
-    const audience = cookies.get(AUDIENCE_COOKIE);
+    const audience = cookies.get(this.cookieName('audience'));
     if (this.audienceToken !== undefined && audience !== undefined && sameSecret(audience, this.audienceCookie)) {
       return 'audience';
     }
@@ -72,9 +94,9 @@ export class Auth {
     if (token === null && audience === null) return false;
     let cookie: string | undefined;
     if (token !== null && sameSecret(token, this.presenterToken)) {
-      cookie = `${PRESENTER_COOKIE}=${this.presenterCookie}`;
+      cookie = `${this.cookieName('presenter')}=${this.presenterCookie}`;
     } else if (token === null && audience !== null && this.audienceToken !== undefined && sameSecret(audience, this.audienceToken)) {
-      cookie = `${AUDIENCE_COOKIE}=${this.audienceCookie}`;
+      cookie = `${this.cookieName('audience')}=${this.audienceCookie}`;
     }
     if (cookie === undefined) {
       response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { GRACE_MS, IDLE_MS, MAX_CLIENTS, MAX_SESSIONS, SLOW_VIEWER_MS } from '../protocol/limits.ts';
 import { lanAddress, readTls, type TlsFiles } from './classroom.ts';
 import { ConfigError } from './config-error.ts';
+import { MAX_CLIENTS_PER_ADDRESS, PRESENTER_RESERVED_CLIENTS } from './server-limits.ts';
 
 export type SandboxMode = 'auto' | 'bwrap' | 'none';
 
@@ -36,6 +37,8 @@ export interface ResolvedConfig {
   readonly slowViewerMs: number;
   readonly maxSessions: number;
   readonly maxClients: number;
+  /** WebSocket connections one address may hold, per role (presenter, audience). */
+  readonly maxPerAddress: number;
   /** The server's environment, the only source of the variables a lab's env.allow lets through. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Things worth telling the person who started the server (e.g. listening beyond loopback). */
@@ -63,11 +66,13 @@ export const USAGE = `Usage : tsx src/server/main.ts [options]
   --grace S           secondes de survie d'une session sans client (défaut ${GRACE_MS / 1000})
   --idle S            secondes sans saisie avant de fermer une session (défaut ${IDLE_MS / 1000})
   --slow-viewer S     secondes de retard avant de déconnecter un spectateur (défaut ${SLOW_VIEWER_MS / 1000})
-  --max-sessions N    (défaut ${MAX_SESSIONS})   --max-clients N (défaut ${MAX_CLIENTS})`;
+  --max-sessions N    (défaut ${MAX_SESSIONS})
+  --max-clients N     connexions en tout (défaut ${MAX_CLIENTS}), dont ${PRESENTER_RESERVED_CLIENTS} réservées au présentateur
+  --max-per-address N connexions d'une même adresse, par rôle (défaut ${MAX_CLIENTS_PER_ADDRESS})`;
 
 const VALUE_FLAGS = new Set([
   'port', 'host', 'labs', 'state', 'dist', 'record', 'allow-origin', 'tls-cert', 'tls-key', 'sandbox', 'lab-user',
-  'grace', 'idle', 'slow-viewer', 'max-sessions', 'max-clients',
+  'grace', 'idle', 'slow-viewer', 'max-sessions', 'max-clients', 'max-per-address',
 ]);
 const BOOLEAN_FLAGS = new Set(['audience', 'classroom', 'help']);
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -189,6 +194,7 @@ export function resolveConfig(
   const slowRaw = last('slow-viewer');
   const maxSessionsRaw = last('max-sessions');
   const maxClientsRaw = last('max-clients');
+  const maxPerAddressRaw = last('max-per-address');
   return Object.freeze({
     host,
     port: portRaw === undefined ? 8020 : integerFlag('port', portRaw, 0, 65535),
@@ -206,7 +212,9 @@ export function resolveConfig(
     idleMs: idleRaw === undefined ? IDLE_MS : secondsFlag('idle', idleRaw),
     slowViewerMs: slowRaw === undefined ? SLOW_VIEWER_MS : secondsFlag('slow-viewer', slowRaw),
     maxSessions: maxSessionsRaw === undefined ? MAX_SESSIONS : integerFlag('max-sessions', maxSessionsRaw, 1, 1000),
-    maxClients: maxClientsRaw === undefined ? MAX_CLIENTS : integerFlag('max-clients', maxClientsRaw, 1, 10_000),
+    // Above the presenter's reserve, so that the audience can have at least one connection.
+    maxClients: maxClientsRaw === undefined ? MAX_CLIENTS : integerFlag('max-clients', maxClientsRaw, PRESENTER_RESERVED_CLIENTS + 1, 10_000),
+    maxPerAddress: maxPerAddressRaw === undefined ? MAX_CLIENTS_PER_ADDRESS : integerFlag('max-per-address', maxPerAddressRaw, 1, 10_000),
     env: Object.freeze({ ...env }),
     warnings: Object.freeze(warnings),
   });

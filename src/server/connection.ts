@@ -22,6 +22,7 @@ import type { LabDefinition, Readiness } from './labs.ts';
 import { Disposable, disposableTimeout, listen } from './lifecycle.ts';
 import { Outbox } from './outbox.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { ATTACH_BURST, ATTACH_RATE_PER_S, OVERFLOW_CLOSE_MS } from './server-limits.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import type { Session } from './session.ts';
 import type { SlideRoom } from './slide-room.ts';
@@ -54,6 +55,8 @@ export class Connection extends Disposable implements Peer {
   private greeted = false;
   private readonly messageBudget = new TokenBucket(MESSAGE_RATE_PER_S, MESSAGE_BURST);
   private readonly inputBudget = new TokenBucket(INPUT_RATE_BYTES_PER_S, INPUT_BURST_BYTES);
+  /** Attaches and resets: each costs a full screen (server-limits.ts). */
+  private readonly attachBudget = new TokenBucket(ATTACH_RATE_PER_S, ATTACH_BURST);
 
   constructor(
     private readonly socket: WebSocket,
@@ -62,7 +65,7 @@ export class Connection extends Disposable implements Peer {
     onClosed: (connection: Connection) => void,
   ) {
     super();
-    this.outbox = new Outbox(socket, () => socket.terminate());
+    this.outbox = new Outbox(socket, () => this.overflow());
     this.register(listen(socket, 'message', (data: RawData, isBinary: boolean) => this.receive(data, isBinary)));
     this.register(listen(socket, 'pong', () => (this.alive = true)));
     this.register(listen(socket, 'error', () => socket.terminate()));
@@ -101,6 +104,16 @@ export class Connection extends Disposable implements Peer {
     this.socket.terminate();
   }
 
+  /**
+   * The page stopped reading and its send buffer reached CONNECTION_BUFFER_CAP (or a send failed): a
+   * close frame says why, and the socket is cut soon after, since a page that does not read will not
+   * read that either, and its buffer is what must be freed.
+   */
+  private overflow(): void {
+    this.socket.close(1008, 'tampon d’envoi plein : la page ne lit plus');
+    setTimeout(() => this.socket.terminate(), OVERFLOW_CLOSE_MS).unref();
+  }
+
   override dispose(): void {
     if (this.isDisposed) return;
     for (const { session, attachment } of [...this.channels.values()]) session.detach(attachment, 'ended', false);
@@ -131,6 +144,9 @@ export class Connection extends Disposable implements Peer {
   private dispatch(message: ClientMessage): void {
     if (message.type === 'hello') return this.hello(message.version);
     if (!this.greeted) return this.error(errorValue('HELLO_REQUIRED'), 'channel' in message ? message.channel : undefined);
+    if ((message.type === 'attach' || message.type === 'reset') && !this.attachBudget.take()) {
+      return this.error(errorValue('ATTACH_RATE_LIMITED'), message.channel);
+    }
     if (message.type === 'attach') return this.attach(message);
     if (message.type === 'slide') {
       const refused = this.context.slides.move(this, message.index);
@@ -154,7 +170,7 @@ export class Connection extends Disposable implements Peer {
       case 'resize':
         return session.resize(attachment, message.cols, message.rows);
       case 'run':
-        return session.run(attachment, message.commandId);
+        return session.run(attachment, message.commandId, message.force === true);
       case 'reset':
         return session.reset(attachment);
       case 'detach':

@@ -1,14 +1,17 @@
 /**
  * The WebSocket door at /ws. Every check happens on the HTTP upgrade request, before the WebSocket
  * exists and long before any shell is spawned: exact Origin allow-list (403), a valid cookie (401), the
- * client cap (503). Then a heartbeat drops connections whose peer went away without a goodbye.
+ * client caps (connection-limits.ts: 503 when full, or full for the audience, 429 for one address).
+ * Then a heartbeat drops connections whose peer went away without a goodbye.
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HEARTBEAT_MS, MAX_PAYLOAD_BYTES } from '../protocol/limits.ts';
 import type { Auth } from './auth.ts';
 import { Connection, type LabContext } from './connection.ts';
+import { ClientLimits } from './connection-limits.ts';
 import { Disposable, disposableInterval, toDisposable } from './lifecycle.ts';
 
 export const WS_PATH = '/ws';
@@ -17,6 +20,10 @@ export interface GatewayOptions {
   readonly auth: Auth;
   readonly context: LabContext;
   readonly maxClients: number;
+  /** WebSocket connections per (address, role). */
+  readonly maxPerAddress: number;
+  /** Told when a socket became an authenticated WebSocket (it no longer counts as pending). */
+  readonly onAuthenticated?: (socket: Socket) => void;
   /** Exact `scheme://host:port` strings; read on each upgrade (the port is known only after listen). */
   readonly origins: () => ReadonlySet<string>;
 }
@@ -38,10 +45,12 @@ export class Gateway extends Disposable {
     clientTracking: false,
   });
   private readonly connections = new Set<Connection>();
+  private readonly limits: ClientLimits;
   private accepting = true;
 
   constructor(private readonly options: GatewayOptions) {
     super();
+    this.limits = new ClientLimits(options.maxClients, options.maxPerAddress);
     this.register(
       disposableInterval(HEARTBEAT_MS, () => {
         for (const connection of this.connections) if (!connection.beat()) connection.terminate();
@@ -71,10 +80,17 @@ export class Gateway extends Disposable {
     }
     const role = this.options.auth.roleOf(request);
     if (!role) return refuse(socket, 401, 'Non connecté : ouvrez l’adresse affichée au démarrage.'), true;
-    if (this.connections.size >= this.options.maxClients) return refuse(socket, 503, 'Trop de connexions.'), true;
+    const ticket = this.limits.admit(role, request.socket.remoteAddress);
+    if ('status' in ticket) return refuse(socket, ticket.status, ticket.text), true;
+    // Released once, whichever comes first: the upgrade failing (socket closed) or the connection ending.
+    socket.once('close', () => ticket.release());
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       if (!this.accepting) return ws.close(1001, 'arrêt');
-      const connection = new Connection(ws, role, this.options.context, (closed) => this.connections.delete(closed));
+      this.options.onAuthenticated?.(request.socket);
+      const connection = new Connection(ws, role, this.options.context, (closed) => {
+        this.connections.delete(closed);
+        ticket.release();
+      });
       this.connections.add(connection);
     });
     return true;

@@ -36,6 +36,12 @@ export interface StatusBody {
   readonly error?: string;
 }
 
+/**
+ * Under TLS: browsers that reached this host over HTTPS refuse plain HTTP to it for this long (a year,
+ * the usual value; no includeSubDomains, the server owns no subdomain). Browsers ignore it on IP addresses.
+ */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
+
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
 function json(response: ServerResponse, status: number, body: unknown): void {
@@ -47,6 +53,7 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 export function createApiHandler(auth: Auth, labs: () => readonly LabInfo[]): (request: IncomingMessage, response: ServerResponse) => boolean {
   return (request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    if (auth.secure) response.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
     if (auth.exchange(request, response)) return true;
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname !== '/api/status') return false;

@@ -13,11 +13,13 @@ import type { LabInfo } from '../protocol/messages.ts';
 import { Auth } from './auth.ts';
 import type { ResolvedConfig } from './config.ts';
 import { labPath } from './env.ts';
+import { PendingSockets } from './connection-limits.ts';
 import { Gateway } from './gateway.ts';
 import { createApiHandler, createRequestHandler } from './http.ts';
 import { cachedReadiness, checkReadiness, loadLabs, readinessReason, type LabDefinition, type LoadedLabs, type Readiness } from './labs.ts';
 import { signalSession } from './processes.ts';
 import { resolveSandbox, type Sandbox } from './sandbox.ts';
+import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './server-limits.ts';
 import { SessionRegistry } from './session-registry.ts';
 import { SlideRoom } from './slide-room.ts';
 import { createStaticHandler } from './static-files.ts';
@@ -37,6 +39,8 @@ export interface LabServer {
   readonly sandbox: Sandbox;
   readonly registry: SessionRegistry;
   readonly gateway: Gateway;
+  /** Sockets of the standalone server that have not authenticated yet (capped). */
+  readonly pendingSockets: PendingSockets;
   labInfos(): LabInfo[];
   /** Standalone: an HTTP server on config.host:config.port serving the deck, the API and /ws. */
   listen(): Promise<Listening>;
@@ -77,9 +81,13 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
       const info = { id: lab.id, title: lab.title, ready: reason === undefined, commands: Object.keys(lab.commands) };
       return reason === undefined ? info : { ...info, reason };
     });
+  // Sockets of the standalone HTTP server until they authenticate (Vite's own server has its limits).
+  const pending = new PendingSockets();
   const gateway = new Gateway({
     auth,
     maxClients: config.maxClients,
+    maxPerAddress: config.maxPerAddress,
+    onAuthenticated: (socket) => pending.settle(socket),
     origins: () => origins,
     context: { labs: labs.labs, registry, readiness, labInfos, slides: new SlideRoom() },
   });
@@ -88,6 +96,7 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
   let closing: Promise<void> | undefined;
 
   const allowPort = (port: number): void => {
+    auth.setPort(port);
     const hosts = ['127.0.0.1', 'localhost', '[::1]'];
     if (WILDCARD.has(config.host)) {
       for (const list of Object.values(networkInterfaces())) {
@@ -114,6 +123,7 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     sandbox,
     registry,
     gateway,
+    pendingSockets: pending,
     labInfos,
     handleRequest: api,
     handleUpgrade: (request, socket, head) => gateway.handleUpgrade(request, socket, head),
@@ -123,6 +133,9 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
       const handler = createRequestHandler(api, createStaticHandler(config.distDir));
       const http = config.tls ? createTlsServer({ cert: config.tls.cert, key: config.tls.key }, handler) : createServer(handler);
       httpServer = http;
+      http.on('connection', pending.accept);
+      http.headersTimeout = HEADERS_TIMEOUT_MS;
+      http.requestTimeout = REQUEST_TIMEOUT_MS;
       http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (!gateway.handleUpgrade(request, socket, head)) {
           socket.on('error', () => socket.destroy());
@@ -150,7 +163,7 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
       return closing;
     },
     killNow() {
-      const sandboxed = sandbox.mode === 'bwrap';
+      const sandboxed = sandbox.isolated;
       for (const session of registry.list()) if (session.pid !== undefined) signalSession(session.pid, 'SIGKILL', { sandboxed });
     },
   };

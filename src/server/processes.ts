@@ -1,7 +1,8 @@
 /**
  * Finding and signalling every process of a lab shell's session. Interactive bash puts each job in its
  * own process group, so `kill(-pgid)` alone would miss `qemu … &`; the session id (the shell leader's pid,
- * node-pty calls setsid) covers them all. With bwrap's PID namespace nothing can leave it at all.
+ * node-pty calls setsid) covers them all. In a PID namespace (bwrap, or unshare: see sandbox.ts) nothing
+ * can leave it at all.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 

@@ -75,6 +75,15 @@ export class PtyHost extends Disposable {
     this.register(toDisposable(() => data.dispose()));
   }
 
+  /** The program in the terminal's foreground (node-pty asks the pty for its foreground process group). */
+  get foreground(): string | undefined {
+    try {
+      return this.pty.process;
+    } catch {
+      return undefined;
+    }
+  }
+
   get hasExited(): boolean {
     return this.exitInfo !== undefined;
   }

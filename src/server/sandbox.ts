@@ -8,14 +8,25 @@
  * - bwrap (when it works here) adds a PID namespace that dies with the shell (nothing a lab starts, even
  *   with setsid or nohup, survives its session), a read-only view of the system, a private /tmp, and the
  *   session directory as the only writable place. The network is shared: labs talk to local services.
+ * - Without bwrap (--sandbox none, or bwrap missing), `unshare --pid` from util-linux still gives each
+ *   shell its own PID namespace ("pidns"): without it a double fork (`(setsid cmd &)`) left the session
+ *   for good, outlived resets and the server, and could race the removal of the session directory.
+ *   The shell is the namespace's init, so when it ends the kernel kills everything it left; unshare
+ *   (--kill-child) and setpriv (--pdeathsig) kill it in turn if the server dies (kill -9 included:
+ *   the pty hangs up, unshare dies of SIGHUP).
+ * - Started as root with neither, `--sandbox auto` refuses to run lab shells (see resolveSandbox).
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig } from './config.ts';
 import { DEFAULT_PATH } from './env.ts';
 import { findOnPath } from './labs.ts';
+import { createSessionDir, removeSessionDir } from './session-dir.ts';
+
+/** bwrap: full sandbox; pidns: a PID namespace only (unshare); none: the shell's session, nothing more. */
+export type IsolationMode = 'bwrap' | 'pidns' | 'none';
 
 export interface LabAccount {
   readonly name: string;
@@ -24,7 +35,9 @@ export interface LabAccount {
 }
 
 export interface Sandbox {
-  readonly mode: 'bwrap' | 'none';
+  readonly mode: IsolationMode;
+  /** Every process of a shell lives in its PID namespace: its process tree is all of them. */
+  readonly isolated: boolean;
   /** The account shells run as when the server runs as root; undefined: the server's own account. */
   readonly account: LabAccount | undefined;
   /** The user name shells see in USER/LOGNAME. */
@@ -36,6 +49,8 @@ export interface Sandbox {
   command(shell: readonly string[], dir: string): { readonly file: string; readonly args: readonly string[] };
   /** Creates a fresh session directory the shell's account owns. */
   createSessionDir(parent: string, prefix: string): string;
+  /** Removes a session directory as the shell's account; never rejects (see session-dir.ts). */
+  removeSessionDir(dir: string): Promise<string | undefined>;
 }
 
 export class SandboxError extends Error {
@@ -77,28 +92,48 @@ function bwrapArgs(dir: string, labsDir: string): string[] {
   ];
 }
 
-function build(mode: 'bwrap' | 'none', account: LabAccount | undefined, userName: string, labsDir: string, warnings: string[]): Sandbox {
+/** Drops from root to the lab account; setpriv, not node-pty's uid/gid (see the top of this file). */
+function dropTo(account: LabAccount, pdeathsig: boolean): string[] {
+  const base = [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--no-new-privs'];
+  // A change of uid clears the parent-death signal unshare set: set it again after the change.
+  return ['setpriv', ...base, ...(pdeathsig ? ['--pdeathsig', 'SIGKILL'] : []), '--'];
+}
+
+/**
+ * unshare needs root (CAP_SYS_ADMIN) for a PID namespace, so it runs before the drop; without root it
+ * makes a user namespace that maps the account to itself. --mount-proc: `ps` shows the lab's processes.
+ */
+function unshareArgs(root: boolean): string[] {
+  return ['unshare', ...(root ? [] : ['--map-current-user']), '--pid', '--fork', '--kill-child', '--mount-proc', '--'];
+}
+
+function build(mode: IsolationMode, account: LabAccount | undefined, userName: string, labsDir: string, warnings: string[]): Sandbox {
   const who = account ? `compte ${account.name} (uid ${account.uid})` : `compte ${userName}`;
+  const descriptions: Record<IsolationMode, string> = {
+    bwrap: `${who}, bwrap (espace de PID privé, système en lecture seule)`,
+    pidns: `${who}, sans bwrap, espace de PID privé (unshare)`,
+    none: `${who}, sans bwrap ni espace de PID privé`,
+  };
+  const root = process.getuid?.() === 0;
   return {
     mode,
+    isolated: mode !== 'none',
     account,
     userName,
     warnings,
-    description: mode === 'bwrap' ? `${who}, bwrap (espace de PID privé, système en lecture seule)` : `${who}, sans bwrap`,
+    description: descriptions[mode],
     command(shell, dir) {
-      const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir, labsDir), ...shell] : shell)];
-      if (!account) return { file: inner[0] ?? 'bash', args: inner.slice(1) };
-      return {
-        file: 'setpriv',
-        args: [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--no-new-privs', '--', ...inner],
-      };
+      let argv: string[];
+      if (mode === 'pidns') {
+        argv = [...LAB_NICENESS, ...unshareArgs(root), ...(account ? dropTo(account, true) : []), ...shell];
+      } else {
+        const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir, labsDir), ...shell] : shell)];
+        argv = [...(account ? dropTo(account, false) : []), ...inner];
+      }
+      return { file: argv[0] ?? 'bash', args: argv.slice(1) };
     },
-    createSessionDir(parent, prefix) {
-      mkdirSync(parent, { recursive: true, mode: 0o755 });
-      const dir = mkdtempSync(join(parent, `${prefix}-`));
-      if (account) chownSync(dir, account.uid, account.gid);
-      return dir;
-    },
+    createSessionDir: (parent, prefix) => createSessionDir(parent, prefix, account),
+    removeSessionDir: (dir) => removeSessionDir(dir, account),
   };
 }
 
@@ -123,7 +158,7 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
   }
   const userName = account?.name ?? userInfo().username;
   const labsState = join(config.stateDir, 'labs');
-  const probe = (mode: 'bwrap' | 'none'): string | undefined => {
+  const probe = (mode: IsolationMode): string | undefined => {
     const sandbox = build(mode, account, userName, config.labsDir, []);
     let dir: string | undefined;
     try {
@@ -135,18 +170,32 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
     } catch (error) {
       return (error as Error).message;
     } finally {
+      // The probe ran a fixed command, nothing of a lab's: removing its directory as root is safe.
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
   };
 
   const warnings: string[] = [];
+  let bwrapProblem: string | undefined;
   if (config.sandbox !== 'none') {
-    const problem = findOnPath('bwrap', DEFAULT_PATH) ? probe('bwrap') : 'bwrap introuvable (paquet bubblewrap)';
-    if (problem === undefined) return build('bwrap', account, userName, config.labsDir, warnings);
+    bwrapProblem = findOnPath('bwrap', DEFAULT_PATH) ? probe('bwrap') : 'bwrap introuvable (paquet bubblewrap)';
+    if (bwrapProblem === undefined) return build('bwrap', account, userName, config.labsDir, warnings);
     if (config.sandbox === 'bwrap') {
-      throw new SandboxError(`--sandbox bwrap : ${problem}. Installez bubblewrap (npm run setup) ou lancez avec --sandbox auto.`);
+      throw new SandboxError(`--sandbox bwrap : ${bwrapProblem}. Installez bubblewrap (npm run setup) ou lancez avec --sandbox auto.`);
     }
-    warnings.push(`bwrap indisponible (${problem}) : shells lancés sans espace de PID privé.`);
+  }
+  const pidnsProblem = findOnPath('unshare', DEFAULT_PATH) ? probe('pidns') : 'unshare introuvable (paquet util-linux)';
+  if (pidnsProblem === undefined) {
+    if (bwrapProblem !== undefined) warnings.push(`bwrap indisponible (${bwrapProblem}) : shells lancés dans un simple espace de PID privé (unshare).`);
+    return build('pidns', account, userName, config.labsDir, warnings);
+  }
+  if (root && config.sandbox === 'auto') {
+    throw new SandboxError(
+      'Le serveur tourne en root et ne peut isoler les shells de lab ni avec bwrap ' +
+        `(${bwrapProblem ?? 'non essayé'}) ni avec unshare (${pidnsProblem}) : un processus lancé dans un lab ` +
+        'pourrait survivre à sa session et au serveur. Installez bubblewrap (npm run setup), ou lancez ' +
+        'le serveur sans root, ou acceptez ce risque avec --sandbox none.',
+    );
   }
   const problem = probe('none');
   if (problem !== undefined) {
@@ -155,5 +204,9 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
         (account ? `Le compte ${account.name} doit pouvoir traverser ce dossier (chmod o+x sur ses parents).` : ''),
     );
   }
+  warnings.push(
+    `Ni bwrap (${bwrapProblem ?? '--sandbox none'}) ni espace de PID privé (${pidnsProblem}) : ` +
+      'un processus lancé en double fork dans un lab peut survivre à sa session.',
+  );
   return build('none', account, userName, config.labsDir, warnings);
 }

@@ -9,6 +9,13 @@
  * keystroke relayed). Here every screen queues its bytes and one scheduler parses them, round-robin,
  * at most PARSE_BUDGET_MS per event-loop turn, with xterm's synchronous write. A snapshot or a resize
  * first parses that screen's queue at once, so both apply at their exact place in the stream.
+ *
+ * The screen also answers the terminal queries it parses (cursor position ESC [6n, status ESC [5n, device
+ * attributes ESC [c and ESC [>c, mode and setting requests): xterm emits its replies on onData, handed to
+ * `onReply` for the pty. The panes no longer answer (src/client/pane/terminal-queries.ts), so exactly one
+ * answer reaches the program whoever watches, even nobody (labs:check, record). A reply is emitted when
+ * its query is parsed: parsing follows the stream in order and a query is never held back (only plain
+ * text is, and a query holds ESC), so it comes within one event-loop turn unless the screen is behind.
  */
 import headless from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
@@ -101,6 +108,8 @@ export class Screen extends Disposable {
     rows: number,
     /** Told when parsing falls behind (pause the pty) and when it has caught up. */
     private readonly onBehind: (behind: boolean) => void,
+    /** Gets the replies to the queries parsed: only the session's live screen should have one. */
+    onReply?: (reply: string) => void,
   ) {
     super();
     // logLevel error: xterm warns once that writeSync is "unreliable" (it is, with async parser hooks,
@@ -112,6 +121,7 @@ export class Screen extends Disposable {
     // The SerializeAddon is typed against @xterm/xterm's Terminal; the headless one has the same API.
     this.terminal.loadAddon(this.serializer as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
     this.runs = new PlainRuns(keepLinesFor(rows));
+    if (onReply) this.register(this.terminal.onData(onReply));
     this.register(
       toDisposable(() => {
         pendingScreens.delete(this);

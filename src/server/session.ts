@@ -4,7 +4,6 @@
  * Owns all of it; end() detaches the pages, dispose() frees the rest, and `closed` settles once every
  * process of the shell is gone and its working directory removed.
  */
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorValue } from '../protocol/errors.ts';
 import { DATA_FLUSH_MS, START_FAILURE_WINDOW_MS } from '../protocol/limits.ts';
@@ -17,8 +16,10 @@ import { IdleTimer } from './idle-timer.ts';
 import { Disposable, disposableTimeout, toDisposable, type IDisposable } from './lifecycle.ts';
 import { labShellArgv, SETUP_FAILED_EXIT } from './lab-shell.ts';
 import { FrameCache } from './outbox.ts';
+import { PromptTracker } from './prompt-tracker.ts';
 import { PtyHost, type PtyExit } from './pty-host.ts';
 import type { SessionRecorder } from './recorder.ts';
+import { runRefusal } from './run-gate.ts';
 import type { Sandbox } from './sandbox.ts';
 import { Screen } from './screen.ts';
 
@@ -44,6 +45,8 @@ export class Session extends Disposable {
   private writer: Attachment | undefined;
   private pty: PtyHost | undefined;
   private screen: Screen;
+  /** Whether the shell is at its prompt, for `run` (a ▶ must not type into qemu's console). */
+  private readonly prompt = new PromptTracker();
   private exited = false;
   private startedAt = 0;
   private readonly idle: IdleTimer;
@@ -133,6 +136,7 @@ export class Session extends Disposable {
     if (this.exited || !this.pty) return attachment.fail(errorValue('SESSION_EXITED'));
     this.idle.touch();
     for (const recorder of this.recorders) recorder.input(data);
+    this.prompt.typed(data);
     this.pty.write(binary ? Buffer.from(data, 'latin1') : data);
   }
 
@@ -152,13 +156,20 @@ export class Session extends Disposable {
     for (const a of this.attachments) a.peer.outbox.sendMessage({ type: 'resized', channel: a.channel, cols, rows });
   }
 
-  /** Types a command of the lab definition (looked up by id: the page never sends shell text). */
-  run(attachment: Attachment, commandId: string): void {
+  /**
+   * Types a command of the lab definition (looked up by id: the page never sends shell text), unless a
+   * program holds the terminal (or it is for a guest that is not there): then the page is told what holds
+   * it, and `force` types it all the same.
+   */
+  run(attachment: Attachment, commandId: string, force = false): void {
     if (attachment !== this.writer) return attachment.fail(errorValue('NOT_WRITER'));
     if (!Object.hasOwn(this.lab.commands, commandId)) {
       return attachment.fail(errorValue('UNKNOWN_COMMAND', { detail: commandId }));
     }
     if (this.exited || !this.pty) return attachment.fail(errorValue('SESSION_EXITED'));
+    const refusal = force ? undefined : runRefusal(this.lab, commandId, this.prompt.state, this.pty.foreground);
+    if (refusal) return attachment.peer.outbox.sendMessage({ type: 'run-refused', channel: attachment.channel, commandId, ...refusal });
+    this.prompt.ran(commandId);
     const typed = `${(this.lab.commands[commandId] ?? '').replace(/\r?\n/g, '\r')}\r`;
     this.idle.touch();
     for (const recorder of this.recorders) {
@@ -174,7 +185,7 @@ export class Session extends Disposable {
     this.idle.touch();
     const previous = this.dir;
     this.stopShell();
-    this.stops.push(Promise.all(this.stops).then(() => rm(previous, { recursive: true, force: true })));
+    this.stops.push(Promise.all(this.stops).then(() => this.removeDir(previous, true)));
     try {
       this.dir = this.newDir();
     } catch (error) {
@@ -187,6 +198,7 @@ export class Session extends Disposable {
     this.screen = this.newScreen(cols, rows);
     // Pages start again from a blank screen; so does the recording (RIS, a full terminal reset).
     for (const recorder of this.recorders) recorder.output(Buffer.from('\u001bc'));
+    this.prompt.restarted();
     try {
       this.startShell(cols, rows);
     } catch (error) {
@@ -196,6 +208,8 @@ export class Session extends Disposable {
     for (const a of this.attachments) {
       a.window.reset();
       a.sync(this.screen.snapshot(), this.exited);
+      // The restart is over (sync said `exited` if the new shell did not start): pages drop their banner.
+      if (!this.exited) a.peer.outbox.sendMessage({ type: 'status', channel: a.channel, state: 'running' });
     }
   }
 
@@ -213,10 +227,17 @@ export class Session extends Disposable {
     this.screen.dispose();
     // Asynchronous: removing a big working directory must not stall every other session.
     void Promise.all(this.stops)
-      .then(() => rm(this.dir, { recursive: true, force: true }))
-      .catch((error: unknown) => console.error(`lab server: cannot remove ${this.dir}`, error))
+      .then(() => this.removeDir(this.dir, false))
       .finally(() => this.resolveClosed());
     this.options.onDisposed(this);
+  }
+
+  /** As the lab account (session-dir.ts); a failure is logged, and told to the pages when they stay. */
+  private async removeDir(dir: string, tell: boolean): Promise<void> {
+    const problem = await this.options.sandbox.removeSessionDir(dir);
+    if (problem === undefined) return;
+    console.error(`lab server: cannot remove ${dir}: ${problem}`);
+    if (tell) for (const a of this.attachments) a.fail(errorValue('LAB_CLEANUP_FAILED', { detail: problem }));
   }
 
   private newDir(): string {
@@ -224,9 +245,17 @@ export class Session extends Disposable {
   }
 
   private newScreen(cols: number, rows: number): Screen {
-    const screen = new Screen(cols, rows, (behind) => {
-      if (screen === this.screen) this.pty?.setPaused('screen', behind);
-    });
+    const screen = new Screen(
+      cols,
+      rows,
+      (behind) => {
+        if (screen === this.screen) this.pty?.setPaused('screen', behind);
+      },
+      // The screen answers terminal queries (ESC [6n...) in the pty's input, in order with typed input.
+      (reply) => {
+        if (screen === this.screen) this.pty?.write(reply);
+      },
+    );
     return screen;
   }
 
@@ -235,7 +264,7 @@ export class Session extends Disposable {
     const env = buildLabEnv(lab, { user: sandbox.userName, home: this.dir }, config.env);
     const { file, args } = sandbox.command(labShellArgv(lab), this.dir);
     const pty: PtyHost = new PtyHost(
-      { file, args, cwd: this.dir, env, cols, rows, sandboxed: sandbox.mode === 'bwrap' },
+      { file, args, cwd: this.dir, env, cols, rows, sandboxed: sandbox.isolated },
       { onData: (chunk) => this.output(chunk), onExit: (exit) => this.shellExited(pty, exit) },
     );
     this.pty = pty;
@@ -254,6 +283,7 @@ export class Session extends Disposable {
 
   private output(chunk: Buffer): void {
     this.screen.write(chunk);
+    this.prompt.output(chunk);
     for (const recorder of this.recorders) recorder.output(chunk);
     const frames = new FrameCache(chunk);
     for (const a of this.attachments) {

@@ -43,4 +43,16 @@ describe('the French of the slides', () => {
     const found = prose.filter(({ text }) => /(?<![A-Za-z])Openstack(?![A-Za-z])/.test(text.replace(/\]\([^)]*\)/g, ''))).map((p) => p.where);
     expect(found).toEqual([]);
   });
+
+  // The 2016 text wrote VMWare, Cloudstack, OpenVSwitch; the notes may quote it, the slides may not.
+  it('writes VMware, vCenter, CloudStack and Open vSwitch as their makers do, on the slides', () => {
+    const shown = deck.slides.map((slide) => ({
+      where: `slides/${slide.file}:${slide.line}`,
+      text: slide.content.replace(/^```[\s\S]*?^```/gm, '').replace(/\]\([^)]*\)/g, ''),
+    }));
+    const found = shown.flatMap(({ where, text }) =>
+      (text.match(/VMWare|Vcenter|VCenter|Cloudstack|OpenVSwitch|Open VSwitch|OpenvSwitch/g) ?? []).map((word) => `${where}: « ${word} »`),
+    );
+    expect(found).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TRANSCRIPT_MAX_LINES, castTranscript } from '../../src/deck/transcript.ts';
+import { TRANSCRIPT_MAX_LINES, castColumns, castTranscript } from '../../src/deck/transcript.ts';
 import { parseCast, type Cast } from '../../src/protocol/asciicast.ts';
 
 function cast(events: [number, string, string][]): Cast {
@@ -29,5 +29,22 @@ describe('castTranscript', () => {
     const text = castTranscript(cast([[0, 'm', 'long'], [0.1, 'o', `seq\r\n${lines}$ `]])).get('long') ?? '';
     expect(text.split('\n')).toHaveLength(TRANSCRIPT_MAX_LINES + 1);
     expect(text).toMatch(/\[… 5 lignes de plus\]$/);
+  });
+});
+
+describe('castColumns', () => {
+  it("reads the terminal's width from an asciicast v2 header", () => {
+    expect(castColumns('{"version": 2, "width": 104, "height": 30}\n[0.1, "o", "x"]\n')).toBe(104);
+  });
+
+  it('reads term.cols from an asciicast v3 header', () => {
+    expect(castColumns('{"version": 3, "term": {"cols": 72, "rows": 20, "type": "xterm-256color"}}\n[0.1, "o", "x"]')).toBe(72);
+  });
+
+  it('says nothing for a header without a usable width', () => {
+    expect(castColumns('{"version": 3, "width": 90}')).toBeUndefined();
+    expect(castColumns('{"version": 2, "width": 0, "height": 24}')).toBeUndefined();
+    expect(castColumns('[0.1, "o", "pas un en-tête"]')).toBeUndefined();
+    expect(castColumns('pas du JSON')).toBeUndefined();
   });
 });

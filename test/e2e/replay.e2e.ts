@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
+import { paneFit } from '../helpers/pane-fit.ts';
 import { gotoDemoSlide, openDeck, PANE, paneText, runCommand, waitForPane } from '../helpers/deck-page.ts';
 import { serveStatic, type StaticServer } from '../../scripts/lib/static-server.ts';
 
@@ -44,8 +45,7 @@ describe('replay without a lab server', () => {
   it('plays the recording of the demo on screen, and a click jumps to that command', async () => {
     await gotoReplaySlide(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
     expect(await page.textContent(`${PANE} .lab-pane-badge`)).toBe('rejeu');
-    // It plays by itself, from the first command to the guest's shell.
-    await waitForPane(page, /Formatting '\/tmp\/img\.qcow2', fmt=qcow2/);
+    // It plays by itself, to the guest's shell (whose BIOS clears the screen a moment after qemu-img).
     await waitForPane(page, /root@tiny:\/# /);
     await screenshot(page, 'replay-qemu-boot');
 
@@ -101,7 +101,7 @@ describe('replay without a lab server', () => {
       await route.fulfill({ response, body: text.slice(0, Math.floor(text.length * 0.6)) });
     });
     await openDeck(other, files.url);
-    await gotoReplaySlide(other, 'lsmod | grep kvm');
+    await gotoReplaySlide(other, 'grep kvm /proc/modules');
     await other.waitForSelector(`${PANE} .lab-pane-message:not([hidden])`);
     expect(await other.textContent(`${PANE} .lab-pane-message`)).toMatch(/Enregistrement illisible : recordings\/qemu\/cpu-flags\.cast, ligne \d+ .*Le début est rejoué/);
     await other.close();
@@ -117,12 +117,33 @@ describe('replay without a lab server', () => {
       const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       await other.route('**/recordings/qemu/cpu-flags.cast', (route) => route.fulfill({ body, contentType: 'application/x-asciicast' }));
       await openDeck(other, files.url);
-      await gotoReplaySlide(other, 'lsmod | grep kvm');
+      await gotoReplaySlide(other, 'grep kvm /proc/modules');
       await waitForPane(other, /enregistré par asciinema/);
       await other.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('plays a cast made elsewhere, asciicast v3 and 160 columns wide, at its own width: nothing re-wrapped', async () => {
+    const wide = `${'colonne '.repeat(19)}fin`;
+    const body = [
+      JSON.stringify({ version: 3, term: { cols: 160, rows: 30 } }),
+      '# asciinema 3 : intervalles entre événements',
+      JSON.stringify([0.1, 'o', 'moi@ailleurs:~$ echo large\r\n']),
+      JSON.stringify([0.2, 'o', `${wide}\r\n`]),
+      JSON.stringify([0.1, 'x', '0']),
+      '',
+    ].join('\n');
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await other.route('**/recordings/qemu/cpu-flags.cast', (route) => route.fulfill({ body, contentType: 'application/x-asciicast' }));
+    await openDeck(other, files.url);
+    await gotoReplaySlide(other, 'grep kvm /proc/modules');
+    await waitForPane(other, /colonne colonne[\s\S]*fin/);
+    const fit = await paneFit(other);
+    expect(fit).toMatchObject({ cols: 160, rows: 30, wrapped: [] });
+    await screenshot(other, 'replay-v3-wide');
+    await other.close();
   });
 
   it('prints each demo command with its recorded output as text, instead of the terminal', async () => {

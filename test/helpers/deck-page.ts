@@ -48,6 +48,11 @@ export async function waitForPane(page: Page, pattern: RegExp, timeout = 30_000)
   }
 }
 
+/** Clicks the run control of the visible slide's command `id` (lab.json's), wherever its lines break. */
+export async function runCommandId(page: Page, id: string): Promise<void> {
+  await page.locator(`.remark-visible .run-command[data-command-id="${id}"]`).first().click();
+}
+
 /** Clicks the run control of the visible slide's command line that starts with `command`. */
 export async function runCommand(page: Page, command: string): Promise<void> {
   await page.locator('.remark-visible .remark-code-line.runnable', { hasText: command }).first().locator('.run-command').click();

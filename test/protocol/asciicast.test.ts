@@ -21,10 +21,36 @@ describe('parseCast', () => {
     if (!truncated.ok) expect(truncated.partial?.events).toHaveLength(1);
     expect(parseCast('')).toMatchObject({ ok: false, line: 1 });
     expect(parseCast('<html>404</html>')).toMatchObject({ ok: false, line: 1, message: expect.stringContaining('header') });
-    expect(parseCast('{"version": 1, "width": 80, "height": 24}')).toMatchObject({ ok: false, message: expect.stringContaining('v2 only') });
+    expect(parseCast('{"version": 1, "width": 80, "height": 24}')).toMatchObject({ ok: false, message: expect.stringContaining('v2 or v3') });
     expect(parseCast('{"version": 2, "width": -1, "height": 24}')).toMatchObject({ ok: false, message: expect.stringContaining('width') });
     expect(parseCast([HEADER, '[1, "o", "a"]', '[0.5, "o", "b"]'].join('\n'))).toMatchObject({ ok: false, line: 3, message: expect.stringContaining('backwards') });
     expect(parseCast([HEADER, '[1, "o"]'].join('\n'))).toMatchObject({ ok: false, line: 2 });
+  });
+
+  it('reads asciicast v3 (asciinema 3): the size under term, intervals, comments, the exit event', () => {
+    const text = [
+      '{"version": 3, "term": {"cols": 160, "rows": 40, "type": "xterm-256color"}, "timestamp": 1700000000, "idle_time_limit": 2}',
+      '# a comment line, as asciinema 3 allows',
+      '[0.25, "o", "$ "]',
+      '[0.5, "m", "first"]',
+      '[1.25, "o", "done\\r\\n"]',
+      '[0, "r", "100x30"]',
+      '[0.5, "x", "0"]',
+      '',
+    ].join('\n');
+    const parsed = parseCast(text);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.cast.header).toEqual({ version: 3, width: 160, height: 40, timestamp: 1700000000, idle_time_limit: 2 });
+    expect(parsed.cast.events.map((e) => [e.time, e.code])).toEqual([
+      [0.25, 'o'],
+      [0.75, 'm'],
+      [2, 'o'],
+      [2, 'r'],
+    ]);
+    expect(castMarkers(parsed.cast)).toEqual([{ time: 0.75, label: 'first', index: 1 }]);
+    expect(parseCast('{"version": 3, "term": {"cols": 80}}')).toMatchObject({ ok: false, message: expect.stringContaining('term.rows') });
+    expect(parseCast('{"version": 3, "term": {"cols": 80, "rows": 24}}\n[-1, "o", "a"]')).toMatchObject({ ok: false, line: 2 });
   });
 
   it('round-trips what castHeaderLine and castEventLine write', () => {

@@ -40,7 +40,7 @@ describe('token exchange', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/diapo/?x=1');
     const cookie = response.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^co_presenter=[\w-]{40,}; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(cookie).toMatch(new RegExp(`^co_presenter_${server.port}=[\\w-]{40,}; HttpOnly; SameSite=Strict; Path=/$`));
     expect(cookie).not.toContain(token);
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
@@ -57,7 +57,7 @@ describe('token exchange', () => {
   it('gives the audience its own cookie', async () => {
     const response = await get(`/?audience=${new URL(server.server.urls(server.port).audienceUrl ?? '').searchParams.get('audience')}`);
     expect(response.status).toBe(303);
-    expect(response.headers.get('set-cookie')).toMatch(/^co_audience=[\w-]{40,}; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(response.headers.get('set-cookie')).toMatch(new RegExp(`^co_audience_${server.port}=[\\w-]{40,}; HttpOnly; SameSite=Strict; Path=/$`));
   });
 
   it('never redirects off-site', async () => {
@@ -81,14 +81,31 @@ describe('the WebSocket upgrade', () => {
   it('refuses a missing or wrong cookie (401) and a foreign or missing Origin (403), before spawning anything', async () => {
     const before = descendantsOf(process.pid);
     expect(await upgrade({ Origin: server.origin })).toBe(401);
-    expect(await upgrade({ Origin: server.origin, Cookie: 'co_presenter=guess' })).toBe(401);
-    expect(await upgrade({ Origin: server.origin, Cookie: `co_presenter=${server.presenterCookie.split('=')[1]}x` })).toBe(401);
+    expect(await upgrade({ Origin: server.origin, Cookie: `co_presenter_${server.port}=guess` })).toBe(401);
+    expect(await upgrade({ Origin: server.origin, Cookie: `${server.presenterCookie}x` })).toBe(401);
     expect(await upgrade({ Origin: 'http://evil.example', Cookie: server.presenterCookie })).toBe(403);
     expect(await upgrade({ Origin: `http://127.0.0.1:${server.port + 1}`, Cookie: server.presenterCookie })).toBe(403);
     expect(await upgrade({ Origin: `${server.origin}/`, Cookie: server.presenterCookie })).toBe(403);
     expect(await upgrade({ Cookie: server.presenterCookie })).toBe(403);
     expect(await upgrade({ Origin: server.origin, Cookie: server.presenterCookie }, '/autre')).toBe(404);
     expect(descendantsOf(process.pid)).toEqual(before);
+  });
+});
+
+describe('two servers on one host', () => {
+  it('keep their cookies apart: a browser sends both to each port, each server reads its own', async () => {
+    const other = await startLabServer();
+    try {
+      const names = [server, other].flatMap((s) => [s.presenterCookie, s.audienceCookie].map((c) => c.split('=')[0]));
+      expect(new Set(names).size).toBe(4);
+      // The browser holds the presenter cookie of one server and the audience cookie of the other.
+      const jar = `${server.audienceCookie}; ${other.presenterCookie}`;
+      const role = async (s: TestServer) => ((await (await fetch(`${s.origin}/api/status`, { headers: { Cookie: jar } })).json()) as { role: string }).role;
+      expect(await role(server)).toBe('audience');
+      expect(await role(other)).toBe('presenter');
+    } finally {
+      await other.close();
+    }
   });
 });
 

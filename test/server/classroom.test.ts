@@ -84,16 +84,21 @@ describe('--classroom and TLS at start-up', () => {
     try {
       const listening = await tls.listen();
       expect(listening.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/\?token=/);
-      const answer = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
+      const answer = await new Promise<{ status: number; cookie: string; hsts: unknown }>((resolve, reject) => {
         request(listening.audienceUrl ?? '', { rejectUnauthorized: false }, (response) => {
           response.resume();
-          resolve({ status: response.statusCode ?? 0, cookie: String(response.headers['set-cookie'] ?? '') });
+          const hsts = response.headers['strict-transport-security'];
+          resolve({ status: response.statusCode ?? 0, cookie: String(response.headers['set-cookie'] ?? ''), hsts });
         })
           .on('error', reject)
           .end();
       });
       expect(answer.status).toBe(303);
       expect(answer.cookie).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Secure/);
+      // __Host-: the browser takes it only Secure, Path=/ and without Domain; the port keeps servers apart.
+      expect(answer.cookie).toMatch(new RegExp(`^__Host-co_audience_${listening.port}=[\\w-]{40,};`));
+      expect(answer.cookie).not.toMatch(/Domain=/i);
+      expect(answer.hsts).toBe('max-age=31536000');
       const socket = new WebSocket(`wss://127.0.0.1:${listening.port}/ws`, {
         rejectUnauthorized: false,
         headers: { Origin: `https://127.0.0.1:${listening.port}`, Cookie: answer.cookie.split(';')[0] ?? '' },

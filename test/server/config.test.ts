@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, PROJECT_ROOT, resolveConfig } from '../../src/server/config.ts';
 import { GRACE_MS, MAX_SESSIONS } from '../../src/protocol/limits.ts';
+import { MAX_CLIENTS_PER_ADDRESS, PRESENTER_RESERVED_CLIENTS } from '../../src/server/server-limits.ts';
 
 describe('resolveConfig', () => {
   it('defaults to loopback, port 8020 and the project’s directories, frozen', () => {
@@ -39,6 +40,16 @@ describe('resolveConfig', () => {
       sandbox: 'none',
     });
     expect(resolveConfig([], { LAB_SERVER_PORT: '9000' }).port).toBe(9000);
+  });
+
+  it('caps connections per address, and keeps --max-clients above the presenter’s reserve', () => {
+    expect(resolveConfig([], {}).maxPerAddress).toBe(MAX_CLIENTS_PER_ADDRESS);
+    expect(resolveConfig(['--max-per-address', '3'], {}).maxPerAddress).toBe(3);
+    expect(() => resolveConfig(['--max-per-address', '0'], {})).toThrow(/--max-per-address/);
+    expect(resolveConfig(['--max-clients', String(PRESENTER_RESERVED_CLIENTS + 1)], {}).maxClients).toBe(PRESENTER_RESERVED_CLIENTS + 1);
+    expect(() => resolveConfig(['--max-clients', String(PRESENTER_RESERVED_CLIENTS)], {})).toThrow(
+      new RegExp(`--max-clients : entier entre ${PRESENTER_RESERVED_CLIENTS + 1}`),
+    );
   });
 
   it('warns when listening beyond loopback', () => {

@@ -41,6 +41,8 @@ describe('serving the deck', () => {
       expect(headers['x-content-type-options'], path).toBe('nosniff');
       expect(headers['referrer-policy'], path).toBe('no-referrer');
       expect(headers['x-frame-options'], path).toBe('DENY');
+      // HSTS only under TLS (classroom.test.ts): over plain HTTP it would be ignored, or worse, wrong.
+      expect(headers['strict-transport-security'], path).toBeUndefined();
     }
   });
 

@@ -6,30 +6,26 @@
  * chooses to go live once a server answers.
  */
 import { ACK_SIZE } from '../../protocol/limits.ts';
-import type { ServerMessage, SessionRole } from '../../protocol/messages.ts';
+import type { ServerMessage } from '../../protocol/messages.ts';
 import type { ConnectionState, LabConnection } from '../connection.ts';
 import { LabReplay } from '../replay/lab-replay.ts';
-import { LabPane, type PaneState } from './lab-pane.ts';
+import { LabPane } from './lab-pane.ts';
+import { badge, canRun, initialModel, isReadOnly, isWriter, reduce, type PaneEvent, type PaneModel } from './pane-state.ts';
+import { RunNoticeView } from './run-notice.ts';
 
 /** An audience page that arrived before the presenter's session asks again this often. */
 const WAIT_FOR_SESSION_MS = 2000;
-
-const DETACH_TEXT: Record<string, string> = {
-  slow: 'Ce terminal a pris trop de retard : reconnexion…',
-  idle: 'Session du lab fermée après une longue inactivité. Cliquez « Redémarrer » pour un nouveau shell.',
-  ended: 'Session du lab terminée.',
-  shutdown: 'Le serveur de labs s’arrête.',
-};
 
 export class LabChannel {
   readonly pane: LabPane;
   /** Told when this page gains or loses the right to run commands. */
   onRoleChange: (() => void) | undefined;
+  private model: PaneModel;
+  /** Whether the pane was last made read-only (undefined: not yet told). */
+  private shownReadOnly: boolean | undefined;
+  private readonly notice: RunNoticeView;
   private channel: number | undefined;
-  private role: SessionRole | undefined;
   private unacked = 0;
-  private attached = false;
-  private connectionState: ConnectionState = 'connecting';
   private replay: LabReplay | undefined;
   private waitTimer: ReturnType<typeof setTimeout> | undefined;
   /** The recording of the demo on screen, relative to the deck. */
@@ -42,6 +38,7 @@ export class LabChannel {
     /** 'view' in remark's cloned window: the projector shows what the presenter's page types. */
     private readonly mode: 'write' | 'view',
   ) {
+    this.model = initialModel(mode);
     this.pane = new LabPane({
       lab,
       title,
@@ -49,11 +46,13 @@ export class LabChannel {
       onResize: (cols, rows) => this.resized(cols, rows),
       onReset: () => this.reset(),
     });
+    this.notice = new RunNoticeView({ force: (commandId) => this.run(commandId, true), dismiss: () => this.dispatch({ type: 'dismiss' }) });
+    this.pane.element.querySelector('.lab-pane-message')?.after(this.notice.element);
     connection.onState((state) => this.connectionChanged(state));
   }
 
   get replaying(): boolean {
-    return this.replay !== undefined;
+    return this.model.replaying;
   }
 
   /** The pane is on a demo slide whose recording is `recording`: replayed there while there is no server. */
@@ -76,20 +75,24 @@ export class LabChannel {
   }
 
   get isWriter(): boolean {
-    return this.role === 'writer' && this.connectionState === 'live';
+    return isWriter(this.model);
   }
 
   /** Run controls are shown only where a click would run: the writer (not the projector's clone), or a replay. */
   get canRun(): boolean {
-    return this.replaying || (this.mode === 'write' && this.isWriter);
+    return canRun(this.model);
   }
 
-  /** Types the lab's command `commandId` (the server looks up its text), or plays its recorded step. */
-  run(commandId: string): boolean {
+  /**
+   * Types the lab's command `commandId` (the server looks up its text), or plays its recorded step. With
+   * `force`, the server types it even though a program holds the terminal (the person saw why not, and insisted).
+   */
+  run(commandId: string, force = false): boolean {
     if (this.replay) return this.replay.playStep(commandId);
     this.open();
     if (this.channel === undefined || !this.isWriter) return false;
-    return this.connection.send({ type: 'run', channel: this.channel, commandId });
+    this.dispatch({ type: 'run', commandId });
+    return this.connection.send({ type: 'run', channel: this.channel, commandId, ...(force ? { force } : {}) });
   }
 
   private typed(data: string): void {
@@ -104,8 +107,9 @@ export class LabChannel {
 
   private reset(): void {
     if (this.channel === undefined || !this.isWriter) return;
-    this.pane.showMessage(undefined);
-    if (this.attached) this.connection.send({ type: 'reset', channel: this.channel });
+    const attached = this.model.attached;
+    this.dispatch({ type: 'reset' });
+    if (attached) this.connection.send({ type: 'reset', channel: this.channel });
     else this.reattach();
   }
 
@@ -121,42 +125,29 @@ export class LabChannel {
     });
   }
 
+  /** The model first (what the pane shows), then the terminal's own I/O for the message. */
   private received(message: ServerMessage): void {
+    this.dispatch({ type: 'server', message });
     const terminal = this.pane.terminal;
+    const viewer = this.model.role === 'viewer';
     switch (message.type) {
       case 'attached':
-        this.attached = true;
-        this.setRole(message.role);
-        this.pane.showMessage(undefined);
-        if (message.role === 'viewer') this.pane.followSize(message.cols, message.rows);
+        if (viewer) this.pane.followSize(message.cols, message.rows);
         else this.resized(terminal.cols, terminal.rows);
         break;
       case 'snapshot':
         this.unacked = 0;
         terminal.reset();
-        if (this.role === 'viewer') this.pane.followSize(message.cols, message.rows);
+        if (viewer) this.pane.followSize(message.cols, message.rows);
         terminal.write(message.data);
         break;
       case 'resized':
-        if (this.role === 'viewer') this.pane.followSize(message.cols, message.rows);
-        break;
-      case 'role':
-        this.setRole(message.role);
-        break;
-      case 'status':
-        if (message.state === 'restarting') this.pane.showMessage('Redémarrage du lab…');
-        if (message.state === 'running') this.pane.showMessage(undefined);
-        break;
-      case 'exit':
-        this.pane.showMessage(`Le shell du lab s’est terminé (code ${message.code}).${this.role === 'writer' ? ' « Redémarrer » en ouvre un neuf.' : ''}`);
+        if (viewer) this.pane.followSize(message.cols, message.rows);
         break;
       case 'detached':
-        this.attached = false;
-        this.pane.showMessage(DETACH_TEXT[message.reason] ?? 'Détaché du lab.');
         if (message.reason === 'slow' || message.reason === 'ended') this.reattach();
         break;
       case 'error':
-        this.pane.showMessage(message.hint ? `${message.message}\n${message.hint}` : message.message);
         if (message.code === 'SESSION_NOT_FOUND') this.waitForSession();
         break;
       default:
@@ -168,7 +159,7 @@ export class LabChannel {
   private waitForSession(): void {
     clearTimeout(this.waitTimer);
     this.waitTimer = setTimeout(() => {
-      if (!this.attached && !this.replay && this.connectionState === 'live') this.reattach();
+      if (!this.model.attached && !this.replay && this.model.connection === 'live') this.reattach();
     }, WAIT_FOR_SESSION_MS);
   }
 
@@ -180,26 +171,10 @@ export class LabChannel {
     this.connection.send({ type: 'attach', channel, lab: this.lab, cols, rows, mode: this.mode });
   }
 
-  private setRole(role: SessionRole): void {
-    this.role = role;
-    this.pane.setReadOnly(role !== 'writer');
-    this.updateBadge();
-    this.onRoleChange?.();
-  }
-
   private connectionChanged(state: ConnectionState): void {
-    this.connectionState = state;
-    if (state !== 'live') this.attached = false;
-    if (state === 'unauthorized') {
-      this.pane.showMessage('Terminal non connecté : ouvrez l’adresse complète (avec ?token=…) affichée par « npm start ».');
-    } else if (state === 'offline') {
-      this.startReplay();
-    } else if (state === 'live' && this.role === undefined && !this.replay) {
-      this.pane.showMessage(undefined);
-    }
+    this.dispatch({ type: 'connection', state });
+    if (state === 'offline') this.startReplay();
     this.replay?.offerLive(state === 'live');
-    this.updateBadge();
-    this.onRoleChange?.();
   }
 
   private startReplay(): void {
@@ -207,9 +182,7 @@ export class LabChannel {
     // A connection that comes back must not stream the live session into the recording.
     if (this.channel !== undefined) this.connection.close(this.channel);
     this.channel = undefined;
-    this.attached = false;
-    this.role = undefined;
-    this.pane.setReadOnly(true);
+    this.dispatch({ type: 'replay' });
     this.replay = new LabReplay(this.pane, () => this.goLive());
     void this.replay.show(this.recording);
   }
@@ -219,22 +192,22 @@ export class LabChannel {
     this.replay?.dispose();
     this.replay = undefined;
     this.pane.terminal.reset();
-    this.pane.setReadOnly(this.role !== 'writer');
-    this.updateBadge();
+    this.dispatch({ type: 'go-live' });
     this.open();
-    this.onRoleChange?.();
   }
 
-  private updateBadge(): void {
-    if (this.replay) return this.pane.setState('replay');
-    const state: PaneState =
-      this.connectionState === 'live'
-        ? this.role === 'viewer'
-          ? 'viewer'
-          : 'live'
-        : this.connectionState === 'unauthorized'
-          ? 'offline'
-          : this.connectionState;
-    this.pane.setState(state);
+  /** The one way the pane's state changes: reduce, then show what changed. */
+  private dispatch(event: PaneEvent): void {
+    const before = this.model;
+    const after = reduce(before, event);
+    if (after === before) return;
+    this.model = after;
+    if (after.message !== before.message) this.pane.showMessage(after.message);
+    const readOnly = isReadOnly(after);
+    if (readOnly !== this.shownReadOnly || after.role !== before.role) this.pane.setReadOnly(readOnly);
+    this.shownReadOnly = readOnly;
+    if (badge(after) !== badge(before)) this.pane.setState(badge(after));
+    this.notice.render(after.notice);
+    if (canRun(after) !== canRun(before) || after.role !== before.role || after.connection !== before.connection) this.onRoleChange?.();
   }
 }

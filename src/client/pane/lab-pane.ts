@@ -5,8 +5,11 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import { DEMO_TERMINAL } from '../../protocol/limits.ts';
+import { largestFittingFont } from './fit-font.ts';
 import { paneButton } from './pane-button.ts';
 import { loadRenderer } from './renderer.ts';
+import { leaveQueriesToServer } from './terminal-queries.ts';
 import { TERMINAL_FONT, TERMINAL_THEME } from './terminal-theme.ts';
 
 export type PaneState = 'connecting' | 'live' | 'reconnecting' | 'replay' | 'offline' | 'viewer';
@@ -20,12 +23,20 @@ const BADGE_TEXT: Record<PaneState, string> = {
   viewer: 'lecture seule',
 };
 
-const FONT_SIZES = [12, 14, 16, 18, 20, 24, 28] as const;
-/** Sizes tried, largest first, to show someone else's terminal (a writer's, a recording's) whole. */
-const FIT_FONT_SIZES = [28, 24, 20, 18, 16, 15, 14, 13, 12, 11, 10, 9, 8] as const;
-const DEFAULT_FONT_INDEX = 2;
+/** A− and A+ change the font by this much, within these bounds (px, in the slide's own scale). */
+const ZOOM_STEP = 2;
+const ZOOM_MIN = 8;
+const ZOOM_MAX = 32;
 /** Two Escapes this close together give the keyboard back to the slides; a lone one waits this long. */
 const DOUBLE_ESCAPE_MS = 600;
+
+/**
+ * The pane's element carries its terminal, for the e2e checks and the bench, which read xterm's buffer
+ * (rows soft-wrapped, the font in use) as a person would see it; nothing in the deck reads it.
+ */
+export interface LabPaneElement extends HTMLElement {
+  labTerminal?: Terminal;
+}
 
 export interface LabPaneOptions {
   readonly lab: string;
@@ -38,19 +49,20 @@ export interface LabPaneOptions {
 }
 
 export class LabPane {
-  readonly element: HTMLElement;
+  readonly element: LabPaneElement;
   readonly terminal: Terminal;
   private readonly fit = new FitAddon();
   private readonly badge: HTMLElement;
   private readonly message: HTMLElement;
   private readonly body: HTMLElement;
   private readonly cleanups: (() => void)[] = [];
-  private fontIndex = DEFAULT_FONT_INDEX;
+  /** A− A+ or ⇔ chose the font: the grid follows the pane instead of the pane's font following the grid. */
+  private freeFont = false;
   private escapeTimer: ReturnType<typeof setTimeout> | undefined;
   private resizeObserver: ResizeObserver | undefined;
   private disposed = false;
-  /** A viewer shows the session at the writer's size: the font is fitted to it, not the grid to the pane. */
-  private followed: { readonly cols: number; readonly rows: number } | undefined;
+  /** A viewer shows the session at the writer's size, a replay at its recording's: the font is fitted to it. */
+  private followed: GridSize | undefined;
   private readonly resetButton: HTMLButtonElement;
 
   constructor(private readonly options: LabPaneOptions) {
@@ -64,9 +76,9 @@ export class LabPane {
     this.resetButton = paneButton('↺', 'Redémarrer le lab (shell neuf, dossier neuf)', () => this.options.onReset());
     tools.append(
       this.resetButton,
-      paneButton('A−', 'Réduire la police', () => this.zoom(-1)),
-      paneButton('A+', 'Agrandir la police', () => this.zoom(1)),
-      paneButton('⇔', 'Élargir le terminal', () => this.toggleClass('wide')),
+      paneButton('A−', 'Réduire la police', () => this.zoom(-ZOOM_STEP)),
+      paneButton('A+', 'Agrandir la police', () => this.zoom(ZOOM_STEP)),
+      paneButton('⇔', 'Élargir le terminal', () => this.toggleWide()),
       paneButton('▭', 'Replier le terminal', () => this.toggleClass('collapsed')),
       paneButton('⤢', 'Plein écran', () => this.toggleClass('fullscreen')),
     );
@@ -78,7 +90,7 @@ export class LabPane {
 
     this.terminal = new Terminal({
       fontFamily: TERMINAL_FONT,
-      fontSize: FONT_SIZES[this.fontIndex],
+      fontSize: 16,
       theme: TERMINAL_THEME,
       cursorBlink: true,
       scrollback: 5000,
@@ -86,6 +98,8 @@ export class LabPane {
       convertEol: false,
     });
     this.terminal.loadAddon(this.fit);
+    leaveQueriesToServer(this.terminal);
+    this.element.labTerminal = this.terminal;
     const data = this.terminal.onData((d) => this.options.onInput(d));
     const resize = this.terminal.onResize(({ cols, rows }) => this.options.onResize(cols, rows));
     this.cleanups.push(() => data.dispose(), () => resize.dispose());
@@ -117,7 +131,7 @@ export class LabPane {
     this.terminal.options.disableStdin = readOnly;
     this.terminal.options.cursorBlink = !readOnly;
     this.resetButton.hidden = readOnly;
-    if (!readOnly) {
+    if (!readOnly && this.followed) {
       this.followed = undefined;
       this.refit();
     }
@@ -126,8 +140,8 @@ export class LabPane {
   /** Shows the session at cols x rows, with the largest font that fits the pane. */
   followSize(cols: number, rows: number): void {
     this.followed = { cols, rows };
-    if (this.terminal.cols !== cols || this.terminal.rows !== rows) this.terminal.resize(cols, rows);
-    this.fitFont();
+    this.freeFont = false;
+    this.refit();
   }
 
   /** A readable message over the terminal (never HTML: it may quote server text). */
@@ -140,20 +154,24 @@ export class LabPane {
     this.terminal.focus();
   }
 
-  refit(): void {
-    if (!this.terminal.element || this.body.clientWidth === 0) return;
-    if (this.followed) this.fitFont();
-    else this.fit.fit();
+  /**
+   * The grid shown: a followed session's or recording's, else the demo grid every lab's output is made to
+   * fit (DEMO_TERMINAL), else (A−, A+, ⇔) whatever the pane holds at the chosen font.
+   */
+  get grid(): GridSize | undefined {
+    return this.followed ?? (this.freeFont ? undefined : DEMO_TERMINAL);
   }
 
-  private fitFont(): void {
-    const wanted = this.followed;
-    if (!wanted || !this.terminal.element || this.body.clientWidth === 0) return;
-    for (const size of FIT_FONT_SIZES) {
+  refit(): void {
+    if (!this.terminal.element || this.body.clientWidth === 0) return;
+    const grid = this.grid;
+    if (!grid) return this.fit.fit();
+    if (this.terminal.cols !== grid.cols || this.terminal.rows !== grid.rows) this.terminal.resize(grid.cols, grid.rows);
+    this.terminal.options.fontSize = largestFittingFont((size) => {
       this.terminal.options.fontSize = size;
       const fits = this.fit.proposeDimensions();
-      if (fits && fits.cols >= wanted.cols && fits.rows >= wanted.rows) break;
-    }
+      return fits !== undefined && fits.cols >= grid.cols && fits.rows >= grid.rows;
+    });
   }
 
   dispose(): void {
@@ -165,10 +183,19 @@ export class LabPane {
   }
 
   private zoom(step: number): void {
-    this.fontIndex = Math.min(FONT_SIZES.length - 1, Math.max(0, this.fontIndex + step));
-    this.terminal.options.fontSize = FONT_SIZES[this.fontIndex];
+    const size = Math.round((this.terminal.options.fontSize ?? 16) + step);
+    this.terminal.options.fontSize = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, size));
     this.followed = undefined;
+    this.freeFont = true;
     this.refit();
+  }
+
+  /** Wider, the pane shows more columns at the same font; back in its column, the demo grid again. */
+  private toggleWide(): void {
+    const wide = this.element.classList.toggle('wide');
+    // A viewer or a replay keeps the grid it shows (its font grows instead): the writer's size rules.
+    if (!this.followed) this.freeFont = wide;
+    requestAnimationFrame(() => this.refit());
   }
 
   private toggleClass(name: string): void {
@@ -213,6 +240,11 @@ export class LabPane {
       this.cleanups.push(() => this.element.removeEventListener(type, stop));
     }
   }
+}
+
+interface GridSize {
+  readonly cols: number;
+  readonly rows: number;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {

@@ -6,6 +6,9 @@
 import { paneButton } from '../pane/pane-button.ts';
 import type { CastPlayer } from './player.ts';
 
+/** The position bar moves in hundredths of a second. */
+const SEEK_STEP = 0.01;
+
 const SPEEDS = [0.5, 1, 2, 4] as const;
 
 function clock(seconds: number): string {
@@ -36,10 +39,10 @@ export class ReplayBar {
     this.seekInput = document.createElement('input');
     this.seekInput.type = 'range';
     this.seekInput.min = '0';
-    this.seekInput.step = '0.01';
+    this.seekInput.step = String(SEEK_STEP);
     this.seekInput.className = 'lab-replay-seek';
     this.seekInput.setAttribute('aria-label', 'Position dans l’enregistrement');
-    this.seekInput.addEventListener('input', () => this.player?.seek(Number(this.seekInput.value)));
+    this.seekInput.addEventListener('input', () => this.seekTo(Number(this.seekInput.value)));
     this.timeLabel = document.createElement('span');
     this.timeLabel.className = 'lab-replay-time';
     this.stepLabel = document.createElement('span');
@@ -54,6 +57,16 @@ export class ReplayBar {
     this.liveButton.hidden = true;
     this.element.append(restart, this.playButton, next, this.seekInput, this.timeLabel, this.speedSelect, this.stepLabel, this.liveButton);
     for (const type of ['keydown', 'keypress', 'keyup'] as const) this.element.addEventListener(type, (event) => event.stopPropagation());
+  }
+
+  /**
+   * A range input snaps to its step: at its right end it stands up to a step short of the duration,
+   * before the recording's last output. The end of the bar is the end of the recording.
+   */
+  private seekTo(value: number): void {
+    const player = this.player;
+    if (!player) return;
+    player.seek(value > player.duration - SEEK_STEP ? player.duration : value);
   }
 
   attach(player: CastPlayer | undefined): void {

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../src/protocol/messages.ts';
+import type { ConnectionState } from '../../src/client/connection.ts';
+import {
+  badge,
+  canRun,
+  DETACH_TEXT,
+  exitText,
+  initialModel,
+  isReadOnly,
+  isWriter,
+  noticeText,
+  reduce,
+  RESTARTING_TEXT,
+  UNAUTHORIZED_TEXT,
+  type PaneEvent,
+  type PaneModel,
+} from '../../src/client/pane/pane-state.ts';
+
+const server = (message: ServerMessage): PaneEvent => ({ type: 'server', message });
+const connection = (state: ConnectionState): PaneEvent => ({ type: 'connection', state });
+const attached = (role: 'writer' | 'viewer'): PaneEvent => server({ type: 'attached', channel: 0, lab: 'qemu', room: 'main', role, cols: 80, rows: 24 });
+const snapshot = server({ type: 'snapshot', channel: 0, data: '', cols: 80, rows: 24 });
+const status = (state: 'running' | 'lagging' | 'restarting' | 'exited'): PaneEvent => server({ type: 'status', channel: 0, state });
+const refused = server({ type: 'run-refused', channel: 0, commandId: 'ls', reason: 'busy', program: 'qemu-system-x86_64', message: 'la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu' });
+
+/** Every event a pane can get: each server message kind (with its variants), each connection state, each action. */
+const EVENTS: readonly PaneEvent[] = [
+  server({ type: 'welcome', version: 1, role: 'presenter', labs: [] }),
+  server({ type: 'slide', index: 3 }),
+  attached('writer'),
+  attached('viewer'),
+  snapshot,
+  server({ type: 'resized', channel: 0, cols: 100, rows: 30 }),
+  server({ type: 'role', channel: 0, role: 'viewer' }),
+  server({ type: 'role', channel: 0, role: 'writer' }),
+  status('running'),
+  status('lagging'),
+  status('restarting'),
+  status('exited'),
+  server({ type: 'exit', channel: 0, code: 7, signal: null }),
+  ...(['request', 'slow', 'idle', 'shutdown', 'ended'] as const).map((reason) => server({ type: 'detached', channel: 0, reason })),
+  server({ type: 'error', channel: 0, code: 'LAB_START_FAILED', message: 'Le shell du lab n’a pas pu démarrer.' }),
+  server({ type: 'error', channel: 0, code: 'SESSION_NOT_FOUND', message: 'Pas encore ouvert.', hint: 'Attendez.' }),
+  refused,
+  server({ type: 'run-refused', channel: 0, commandId: 'uname', reason: 'no-guest', message: 'la VM ne tourne pas dans ce terminal' }),
+  ...(['connecting', 'live', 'reconnecting', 'offline', 'unauthorized'] as const).map(connection),
+  { type: 'replay' },
+  { type: 'go-live' },
+  { type: 'reset' },
+  { type: 'run', commandId: 'ls' },
+  { type: 'dismiss' },
+];
+
+const key = (model: PaneModel): string => JSON.stringify(model);
+
+/** Every model the pane can reach from its start, for both modes, by any sequence of events. */
+function reachable(): PaneModel[] {
+  const seen = new Map<string, PaneModel>();
+  const queue = [initialModel('write'), initialModel('view')];
+  for (const model of queue) seen.set(key(model), model);
+  while (queue.length > 0) {
+    const model = queue.shift() as PaneModel;
+    for (const event of EVENTS) {
+      const next = reduce(model, event);
+      if (!seen.has(key(next))) {
+        seen.set(key(next), next);
+        queue.push(next);
+      }
+    }
+  }
+  return [...seen.values()];
+}
+
+const STATES = reachable();
+const run = (model: PaneModel, events: readonly PaneEvent[]): PaneModel => events.reduce(reduce, model);
+/** What the server sends a presenter page once it is connected again: attached, the screen, running. */
+const BACK_LIVE: readonly PaneEvent[] = [connection('live'), attached('writer'), snapshot, status('running')];
+
+describe('the pane model', () => {
+  it('reaches a bounded set of states (the walk below covers them all)', () => {
+    expect(STATES.length).toBeGreaterThan(50);
+    expect(STATES.length).toBeLessThan(5000);
+  });
+
+  it('leaves no state a dead end: going live again always ends with a clean live pane', () => {
+    for (const state of STATES) {
+      const back = run(state, [...(state.replaying ? [{ type: 'go-live' } as const] : []), ...BACK_LIVE]);
+      expect({ message: back.message, badge: badge(back), readOnly: isReadOnly(back), notice: back.notice }, key(state)).toEqual({
+        message: undefined,
+        badge: 'live',
+        readOnly: false,
+        notice: undefined,
+      });
+      expect(canRun(back)).toBe(state.mode === 'write');
+    }
+  });
+
+  it('shows the restart banner exactly while a restart is under way, and ends it with the blank screen or `running`', () => {
+    for (const state of STATES) {
+      if (state.message === RESTARTING_TEXT) expect(state.session, key(state)).toBe('restarting');
+      if (state.replaying) continue;
+      const restarting = reduce(state, status('restarting'));
+      expect(restarting.message).toBe(RESTARTING_TEXT);
+      expect(restarting.notice).toBeUndefined();
+      // The server sends the blank snapshot, then `running`: either one ends the banner.
+      expect(reduce(restarting, snapshot).message).toBeUndefined();
+      expect(reduce(restarting, status('running')).message).toBeUndefined();
+      expect(run(restarting, [snapshot, status('running')])).toMatchObject({ session: 'running', message: undefined });
+      // A new shell that did not start: the banner gives way to why.
+      expect(run(restarting, [snapshot, status('exited')]).message).toBe(exitText(undefined, state.role));
+    }
+  });
+
+  it('gives every (state, event) pair the badge, banner and read-only state it must have', () => {
+    // Plain comparisons, reported together: some 50 000 pairs, each with several checks.
+    const problems: string[] = [];
+    const events = EVENTS.map((event) => [event, JSON.stringify(event)] as const);
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+    for (const state of STATES) {
+      for (const [event, shown] of events) {
+        const next = reduce(state, event);
+        const check = (ok: boolean, what: string): void => {
+          if (!ok) problems.push(`${what}: ${key(state)} + ${shown} -> ${key(next)}`);
+        };
+        // The badge depends on the replay, the connection and the role only.
+        const expectedBadge = next.replaying
+          ? 'replay'
+          : next.connection === 'live'
+            ? next.role === 'viewer'
+              ? 'viewer'
+              : 'live'
+            : next.connection === 'unauthorized'
+              ? 'offline'
+              : next.connection;
+        check(badge(next) === expectedBadge, 'badge');
+        check(isReadOnly(next) === (next.replaying || next.role !== 'writer'), 'read-only');
+        // Only the writer, live, sees a ▶ notice; nobody else can act on it.
+        check(next.notice === undefined || isWriter(next), 'notice without writer');
+        check(next.message !== RESTARTING_TEXT || next.session === 'restarting', 'restart banner outside a restart');
+        if (event.type === 'server' && state.replaying) check(next === state, 'server message during replay');
+        if (event.type === 'server' && !state.replaying) {
+          const message = event.message;
+          if (message.type === 'attached') check(next.attached && next.role === message.role && next.message === undefined && next.notice === undefined, 'attached');
+          if (message.type === 'detached') check(!next.attached && next.message === (DETACH_TEXT[message.reason] ?? 'Détaché du lab.'), 'detached');
+          if (message.type === 'exit') check(next.message === exitText(message.code, state.role), 'exit');
+          if (message.type === 'error') check(next.message === (message.hint ? `${message.message}\n${message.hint}` : message.message), 'error');
+          if (message.type === 'run-refused') {
+            check(same(next.notice, isWriter(state) ? { commandId: message.commandId, text: noticeText(message.message) } : state.notice), 'run-refused');
+          }
+          if (message.type === 'status' && message.state === 'running') check(next.message === undefined && next.session === 'running', 'running');
+          if (message.type === 'status' && message.state === 'restarting') check(next.message === RESTARTING_TEXT, 'restarting');
+          if (['welcome', 'slide', 'resized'].includes(message.type) || (message.type === 'status' && message.state === 'lagging')) check(next === state, 'no change');
+        }
+        if (event.type === 'connection') {
+          check(next.connection === event.state, 'connection');
+          if (event.state !== 'live') check(!next.attached && next.notice === undefined, 'connection lost');
+          if (event.state === 'unauthorized') check(next.message === UNAUTHORIZED_TEXT, 'unauthorized');
+        }
+        if (event.type === 'replay') check(next.replaying && next.role === undefined && !next.attached && next.notice === undefined, 'replay');
+        if (event.type === 'run' || event.type === 'dismiss') check(next.notice === undefined, 'notice kept');
+        if (event.type === 'reset') check(same(next, isWriter(state) ? { ...state, message: undefined, notice: undefined } : state), 'reset');
+      }
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
+  it('tells the writer why a ▶ was not typed, until it runs again or closes the notice', () => {
+    const live = run(initialModel('write'), [connection('live'), attached('writer'), snapshot]);
+    const told = reduce(live, refused);
+    expect(told.notice).toEqual({ commandId: 'ls', text: 'Commande non tapée : la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu.' });
+    expect(reduce(told, { type: 'run', commandId: 'ls' }).notice).toBeUndefined();
+    expect(reduce(told, { type: 'dismiss' }).notice).toBeUndefined();
+    expect(reduce(told, server({ type: 'role', channel: 0, role: 'viewer' })).notice).toBeUndefined();
+    // A viewer is never offered to send anything.
+    expect(reduce(run(initialModel('view'), [connection('live'), attached('viewer')]), refused).notice).toBeUndefined();
+  });
+
+  it('follows a ↺ from the click to a live prompt: banner on restarting, gone with the blank screen', () => {
+    const live = run(initialModel('write'), [connection('live'), attached('writer'), snapshot, status('running')]);
+    const steps = [{ type: 'reset' } as const, status('restarting'), snapshot, status('running')];
+    const seen = steps.map((_, i) => run(live, steps.slice(0, i + 1)).message);
+    expect(seen).toEqual([undefined, RESTARTING_TEXT, undefined, undefined]);
+    expect(badge(run(live, steps))).toBe('live');
+  });
+});
