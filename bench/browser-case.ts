@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../test/helpers/browser.ts';
+import { launchChromium } from '../scripts/lib/chromium.ts';
 import { gotoDemoSlide, openDeck, PANE } from '../test/helpers/deck-page.ts';
 import { mbPerSecond } from './stats.ts';
 

@@ -1,14 +1,11 @@
 /**
- * A lean scripted page for the bench: one WebSocket, one channel, bytes counted (optionally hashed),
- * acked every ACK_SIZE bytes as the pane does, or stalled like a page that stopped reading.
+ * A lean scripted page for the bench: the shared protocol client (scripts/lib/protocol-client.ts) on one
+ * channel, its output counted, not kept (optionally hashed), acked every ACK_SIZE bytes as the pane does,
+ * or stalled like a page that stopped reading.
  */
 import { createHash, type Hash } from 'node:crypto';
-import WebSocket from 'ws';
-import { decodeOutputFrame } from '../src/protocol/frame.ts';
-import { ACK_SIZE, PROTOCOL_VERSION } from '../src/protocol/limits.ts';
-import { encodeMessage, type ClientMessage, type ServerMessage } from '../src/protocol/messages.ts';
-import { parseServerMessage } from '../src/protocol/validate.ts';
-import { until } from './stats.ts';
+import type { ClientMessage, ServerMessage } from '../src/protocol/messages.ts';
+import { connectSocket, ProtocolClient } from '../scripts/lib/protocol-client.ts';
 
 export interface Target {
   readonly port: number;
@@ -17,78 +14,65 @@ export interface Target {
   readonly audienceCookie: string;
 }
 
+/** The bench waits longer than the tests: a loaded server is what it measures. */
+const WAIT_MS = 60_000;
+
 export class BenchClient {
-  bytes = 0;
-  readonly messages: ServerMessage[] = [];
   /** Called with each text message as it arrives (the classroom's slide timings). */
   onMessage: ((message: ServerMessage) => void) | undefined;
   /** Called with each output payload (echo probes). */
   onOutput: ((payload: Buffer) => void) | undefined;
   /** Snapshots received after the first one: this page fell behind and was resynchronised. */
   resyncs = 0;
-  private unacked = 0;
+  /** When the watched text was first seen (performance.now()), 0 until then. */
+  seenAt = 0;
+  private snapshots = 0;
   private tail = '';
   private marker: string | undefined;
   private markerSeen = false;
   private hash: Hash | undefined;
 
-  private constructor(
-    private readonly socket: WebSocket,
-    private readonly acking: boolean,
-  ) {
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) {
-        const result = parseServerMessage(data.toString('utf8'));
-        if (!result.ok) return;
-        this.messages.push(result.message);
-        this.onMessage?.(result.message);
-        if (result.message.type === 'snapshot') {
-          if (this.messages.filter((m) => m.type === 'snapshot').length > 1) this.resyncs++;
-          this.look(result.message.data);
-        }
-        return;
-      }
-      const frame = decodeOutputFrame(data);
-      if (!frame) return;
-      const payload = frame.payload;
-      this.bytes += payload.length;
+  private constructor(private readonly client: ProtocolClient) {
+    client.onMessage = (message) => {
+      this.onMessage?.(message);
+      if (message.type !== 'snapshot') return;
+      if (++this.snapshots > 1) this.resyncs++;
+      this.look(message.data);
+    };
+    client.onOutput = (_channel, payload) => {
       this.hash?.update(payload);
       const text = Buffer.from(payload.subarray(-64)).toString('latin1');
       this.look(this.tail + text);
       this.tail = (this.tail + text).slice(-64);
       this.onOutput?.(Buffer.from(payload.buffer, payload.byteOffset, payload.length));
-      this.unacked += payload.length;
-      if (this.acking && this.unacked >= ACK_SIZE) {
-        this.send({ type: 'ack', channel: 0, bytes: this.unacked });
-        this.unacked = 0;
-      }
-    });
+    };
   }
 
   static async open(target: Target, options: { readonly audience?: boolean; readonly ack?: boolean } = {}): Promise<BenchClient> {
-    const socket = new WebSocket(`ws://127.0.0.1:${target.port}/ws`, {
-      headers: { Origin: target.origin, Cookie: options.audience ? target.audienceCookie : target.presenterCookie },
-      perMessageDeflate: false,
-    });
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    const client = new BenchClient(socket, options.ack ?? true);
-    client.send({ type: 'hello', version: PROTOCOL_VERSION });
-    await until(() => client.messages.some((m) => m.type === 'welcome'), 'welcome');
-    return client;
+    const endpoint = { port: target.port, origin: target.origin, cookie: options.audience ? target.audienceCookie : target.presenterCookie };
+    const client = new ProtocolClient(await connectSocket(endpoint), { ack: options.ack ?? true, keep: false });
+    await client.hello(WAIT_MS);
+    return new BenchClient(client);
+  }
+
+  /** Output bytes received so far. */
+  get bytes(): number {
+    return this.client.byteCount(0);
+  }
+
+  get messages(): readonly ServerMessage[] {
+    return this.client.messages;
   }
 
   send(message: ClientMessage): void {
-    this.socket.send(encodeMessage(message));
+    this.client.send(message);
   }
 
   /** Attaches channel 0 to (room, lab) and waits for the snapshot. */
   async attach(room: string, options: { readonly lab?: string; readonly mode?: 'write' | 'view' } = {}): Promise<void> {
     this.send({ type: 'attach', channel: 0, lab: options.lab ?? 'bench', room, cols: 120, rows: 36, ...(options.mode ? { mode: options.mode } : {}) });
-    await until(() => this.messages.some((m) => m.type === 'snapshot'), 'snapshot');
-    const failure = this.messages.find((m) => m.type === 'error');
+    const reply = await this.client.until(() => this.messages.find((m) => m.type === 'snapshot' || m.type === 'error'), 'snapshot', WAIT_MS);
+    const failure = reply.type === 'error' ? reply : this.messages.find((m) => m.type === 'error');
     if (failure?.type === 'error') throw new Error(`bench: attach failed: ${failure.code} ${failure.message}`);
   }
 
@@ -111,9 +95,6 @@ export class BenchClient {
     return this.markerSeen;
   }
 
-  /** When the watched text was first seen (performance.now()), 0 until then. */
-  seenAt = 0;
-
   private look(text: string): void {
     if (this.marker !== undefined && !this.markerSeen && text.includes(this.marker)) {
       this.markerSeen = true;
@@ -131,10 +112,10 @@ export class BenchClient {
 
   /** Stops reading the socket: the kernel buffers fill and the server sees a stalled page. */
   stall(): void {
-    (this.socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
+    this.client.stall();
   }
 
   close(): void {
-    this.socket.terminate();
+    this.client.terminate();
   }
 }

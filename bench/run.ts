@@ -4,53 +4,69 @@
  * prints a table and writes it to test-results/bench.json. Bounded in time (about a minute and a half here).
  *
  *   npx tsx bench/run.ts [--rounds 3] [--echo 1000] [--sessions 50] [--viewers 100]
- *                        [--only stream,echo,sessions,viewers,classroom,browser] [--server CHECKOUT]
+ *                        [--only stream,echo,sessions,viewers,classroom,browser,students] [--server CHECKOUT]
+ *                        [--students 10,30,60]
  *
  * --only runs some cases; --server measures the lab server of another checkout (its src/server) with
  * this checkout's harness and bench lab, so that two builds can be compared run against run (A/B).
+ * `students` (a hands-on class: root, the lab cloud, 6-8 min) runs only when --only names it.
  * bench/README.md says what each case measures and what the figures showed.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readCommandLine } from '../scripts/lib/cli-args.ts';
 import { benchAsQemu, browserStream, buildDeck } from './browser-case.ts';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
+import { studentCounts, studentsCase } from './students-case.ts';
 import type { Target } from './client.ts';
 import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers, type ServerProcess } from './server-cases.ts';
 import { ECHO_WARM_UP, fixed, median, medianRatio, MiB, percentile } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: positive integer expected`);
+const CASES = ['stream', 'echo', 'sessions', 'viewers', 'classroom', 'browser', 'students'] as const;
+type Case = (typeof CASES)[number];
+
+const USAGE = 'npx tsx bench/run.ts [--rounds N] [--echo N] [--sessions N] [--viewers N] [--only CAS,…] [--server CHECKOUT] [--students 10,30,60]';
+const { values } = readCommandLine({
+  program: 'bench',
+  usage: USAGE,
+  options: { rounds: { type: 'string' }, echo: { type: 'string' }, sessions: { type: 'string' }, viewers: { type: 'string' }, only: { type: 'string' }, server: { type: 'string' }, students: { type: 'string' } },
+  expects: { rounds: 'un entier positif', echo: 'un entier positif', sessions: 'un entier positif', viewers: 'un entier positif', only: `une liste parmi ${CASES.join(',')}`, server: 'le dossier d’un autre checkout', students: 'des nombres d’élèves, comme 10,30,60' },
+});
+
+function usageError(message: string): never {
+  console.error(`bench : ${message}\nusage : ${USAGE}`);
+  process.exit(2);
+}
+
+function count(name: 'rounds' | 'echo' | 'sessions' | 'viewers', fallback: number): number {
+  const raw = values[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0) usageError(`--${name} attend un entier positif, pas « ${raw ?? ''} »`);
   return value;
 }
 
-const ROUNDS = option('rounds', 3);
-const ECHO_SAMPLES = option('echo', 1000);
-const SESSIONS = option('sessions', 50);
-const VIEWERS = option('viewers', 100);
-
-const CASES = ['stream', 'echo', 'sessions', 'viewers', 'classroom', 'browser'] as const;
-type Case = (typeof CASES)[number];
+const ROUNDS = count('rounds', 3);
+const ECHO_SAMPLES = count('echo', 1000);
+const SESSIONS = count('sessions', 50);
+const VIEWERS = count('viewers', 100);
+const STUDENTS = studentCounts(values.students) ?? usageError(`--students attend des entiers positifs, comme 10,30,60, pas « ${values.students ?? ''} »`);
 
 function only(): ReadonlySet<Case> {
-  const at = process.argv.indexOf('--only');
-  if (at < 0) return new Set(CASES);
-  const names = (process.argv[at + 1] ?? '').split(',');
+  if (values.only === undefined) return new Set(CASES.filter((c) => c !== 'students'));
+  const names = values.only.split(',');
   const cases = CASES.filter((c) => names.includes(c));
-  if (cases.length !== names.length) throw new Error(`--only: a list of ${CASES.join(', ')} expected`);
+  if (cases.length !== names.length) usageError(`--only attend une liste parmi ${CASES.join(', ')}, pas « ${values.only} »`);
   return new Set(cases);
 }
 
 const SELECTED = only();
-const serverAt = process.argv.indexOf('--server');
 /** The checkout whose lab server is measured (this one unless --server names another). */
-const SERVER_ROOT = serverAt >= 0 ? resolve(process.argv[serverAt + 1] ?? '.') : ROOT;
+const SERVER_ROOT = values.server === undefined ? ROOT : resolve(values.server);
 
 /**
  * Base64 text like the notes' measurements, in a directory the lab account can read. Not under /tmp:
@@ -263,6 +279,11 @@ async function main(): Promise<void> {
       } finally {
         await shown.stop();
       }
+    }
+
+    if (SELECTED.has('students')) {
+      step(`students: a hands-on class of ${STUDENTS.join(', ')} (root, the lab cloud; 6-8 min)`);
+      rows.push(...(await studentsCase(scratch, dist, STUDENTS)));
     }
 
     // 7. Server CPU time (robust to a noisy neighbour, unlike rates) and memory.

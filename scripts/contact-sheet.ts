@@ -7,19 +7,27 @@
 import { readdirSync, readFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.ts';
+import { readCommandLine } from './lib/cli-args.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const imgDir = join(root, 'img');
 const MAX_BYTES = 50 * 1024;
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined =>
-  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const positional = args.filter((a) => !a.startsWith('--'));
-const only = flag('only');
-const width = Number(flag('width') ?? 900);
-const out = resolve(positional[0] ?? join(root, 'test-results', only ? `figure-${only.replace(/\.svg$/, '')}.png` : 'contact-sheet.png'));
+const { values, positionals } = readCommandLine({
+  program: 'contact-sheet',
+  usage: 'npx tsx scripts/contact-sheet.ts [SORTIE.png] [--only=NOM.svg] [--width=900]',
+  options: { only: { type: 'string' }, width: { type: 'string' } },
+  positionals: 1,
+  expects: { only: 'le nom d’une figure de img/ (NOM.svg)', width: 'une largeur en pixels' },
+});
+const only = values.only;
+const width = Number(values.width ?? 900);
+if (!Number.isInteger(width) || width <= 0) {
+  console.error(`contact-sheet : --width attend une largeur en pixels, pas « ${values.width ?? ''} »`);
+  process.exit(2);
+}
+const out = resolve(positionals[0] ?? join(root, 'test-results', only ? `figure-${only.replace(/\.svg$/, '')}.png` : 'contact-sheet.png'));
 
 const files = readdirSync(imgDir)
   .filter((f) => f.endsWith('.svg'))
@@ -59,11 +67,7 @@ const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>
 ${cells}
 </main></body></html>`;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: only ? width + 48 : 1900, height: 800 } });
   await page.setContent(html, { waitUntil: 'load' });

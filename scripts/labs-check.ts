@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { deckDemos } from '../src/deck/demos.ts';
 import { loadDeck } from '../src/deck/load.ts';
 import type { LabDefinition } from '../src/protocol/lab-definition.ts';
+import { readCommandLine } from './lib/cli-args.ts';
+import { checkExercises } from './lib/exercise-check.ts';
 import { LabPage, startServer, type RunningServer } from './lib/lab-page.ts';
 
 /** The lab's command ids in the course's order (see above). */
@@ -45,10 +47,14 @@ async function checkLab(running: RunningServer, lab: LabDefinition, slidesDir: s
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const labsAt = args.indexOf('--labs');
-  const wanted = args.filter((_, i) => labsAt < 0 || (i !== labsAt && i !== labsAt + 1));
-  const running = await startServer(labsAt >= 0 ? args[labsAt + 1] : undefined);
+  const { values, positionals: wanted } = readCommandLine({
+    program: 'labs:check',
+    usage: 'npm run labs:check -- [--labs DOSSIER] [lab...]',
+    options: { labs: { type: 'string' } },
+    positionals: Infinity,
+    expects: { labs: 'un dossier de labs (un sous-dossier par lab, avec son lab.json)' },
+  });
+  const running = await startServer(values.labs);
   const { server } = running;
   const failures: string[] = [];
   try {
@@ -65,6 +71,8 @@ async function main(): Promise<number> {
       const failure = await checkLab(running, lab, join(import.meta.dirname, '..', 'slides'));
       if (failure) failures.push(failure);
     }
+    const ready = labs.filter((lab) => server.labInfos().some((info) => info.id === lab.id && info.ready));
+    failures.push(...(await checkExercises(running, ready, join(import.meta.dirname, '..', 'slides'))));
   } finally {
     await running.close();
   }

@@ -4,7 +4,8 @@
  * their commands with the output of their recordings, incremental slides print at their last step.
  */
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.ts';
+import { readCommandLine } from './lib/cli-args.ts';
 import { serveStatic } from './lib/static-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -12,26 +13,21 @@ const ROOT = resolve(import.meta.dirname, '..');
 const PAGE = { width: '1210px', height: '681px' };
 
 /** The output file and the built deck, from argv: a build elsewhere than dist/ can be printed too. */
-function parseArgs(argv: readonly string[]): { output: string; dist: string } {
-  const rest = [...argv];
-  const flag = rest.indexOf('--dist');
-  let dist = resolve(ROOT, 'dist');
-  if (flag >= 0) {
-    const dir = rest[flag + 1];
-    if (!dir) {
-      console.error('pdf : --dist attend un dossier, celui où `vite build --outDir DOSSIER` a construit le diaporama.');
-      process.exit(2);
-    }
-    dist = resolve(dir);
-    rest.splice(flag, 2);
-  }
-  return { output: resolve(rest[0] ?? 'cours-openstack.pdf'), dist };
+function readArgs(): { output: string; dist: string } {
+  const { values, positionals } = readCommandLine({
+    program: 'pdf',
+    usage: 'npm run pdf -- [FICHIER.pdf] [--dist DOSSIER]',
+    options: { dist: { type: 'string' } },
+    positionals: 1,
+    expects: { dist: 'un dossier, celui où `vite build --outDir DOSSIER` a construit le diaporama' },
+  });
+  return { output: resolve(positionals[0] ?? 'cours-openstack.pdf'), dist: resolve(values.dist ?? resolve(ROOT, 'dist')) };
 }
 
 async function main(): Promise<void> {
-  const { output, dist } = parseArgs(process.argv.slice(2));
+  const { output, dist } = readArgs();
   const files = await serveStatic(dist);
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1210, height: 681 } });
     await page.goto(files.url);

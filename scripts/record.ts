@@ -12,6 +12,7 @@ import { loadDeck } from '../src/deck/load.ts';
 import { loadLabDefinitions } from '../src/deck/load-labs.ts';
 import { parseCast } from '../src/protocol/asciicast.ts';
 import { CastRecorder } from '../src/server/recorder.ts';
+import { readCommandLine } from './lib/cli-args.ts';
 import { LabPage, startServer, type RunningServer } from './lib/lab-page.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -72,7 +73,7 @@ function removeStale(lab: string, keep: ReadonlySet<string>): void {
 }
 
 async function main(): Promise<number> {
-  const wanted = process.argv.slice(2);
+  const { positionals: wanted } = readCommandLine({ program: 'record', usage: 'npm run record -- [lab...]', options: {}, positionals: Infinity });
   const labs = loadLabDefinitions(ROOT);
   const demos = deckDemos(loadDeck(join(ROOT, 'slides')).deck, labs);
   const byLab = new Map<string, Demo[]>();

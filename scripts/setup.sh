@@ -23,6 +23,7 @@ packages=(
   python3:python3
   asciinema:asciinema
   pdftoppm:poppler-utils
+  shellcheck:shellcheck
 )
 
 missing=()

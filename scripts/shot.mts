@@ -1,5 +1,6 @@
 // Screenshots of chosen slides of a built deck: npx tsx scripts/shot.mts DIST N [N...] (writes /tmp/shot-N.png).
-import { launchChromium, watchPage } from '../test/helpers/browser.ts';
+import { watchPage } from '../test/helpers/browser.ts';
+import { launchChromium } from './lib/chromium.ts';
 import { serveStatic } from './lib/static-server.ts';
 const [dir, ...slides] = process.argv.slice(2);
 const server = await serveStatic(dir!);

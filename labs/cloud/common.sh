@@ -1,4 +1,7 @@
 # labs/cloud/common.sh: what labs/cloud/up, down and status share. Sourced, after CLOUD and STATE are set.
+# shellcheck shell=bash
+# L and E are for the scripts that source this file (up, compute.sh), which shellcheck checks on their own.
+# shellcheck disable=SC2034
 R=$STATE/run L=$STATE/logs E=$STATE/etc
 
 # The cloud's services, in start order (down stops them in the reverse order of their layers).
@@ -8,12 +11,12 @@ SERVICES=(mariadb epmd rabbitmq keystone glance-api placement-api nova-api nova-
 # A pid alone could name another process after a reboot or a crash: with its start time (field 22 of
 # /proc/PID/stat, in clock ticks since boot) it names one process for good.
 starttime() {
-  local s
+  local s f
   s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   s=${s##*) } # the command name, in parentheses, may contain spaces: fields start after it
-  set -- $s
-  [ "$1" != Z ] || return 1 # a zombie has ended: only its parent has not collected it yet
-  echo "${20}"
+  read -ra f <<<"$s" # f[0] is field 3 (the state), f[19] field 22
+  [ "${f[0]}" != Z ] || return 1 # a zombie has ended: only its parent has not collected it yet
+  echo "${f[19]}"
 }
 recorded_pid() { # recorded_pid NAME: the pid in $R/NAME.pid if that process still runs
   local pid st
@@ -46,9 +49,9 @@ our_pids() {
       pid=$(recorded_pid "$s") && session "$pid"
     done
     grep -lsFxz "LAB_CLOUD_OWNER=$STATE" /proc/[0-9]*/environ | cut -d/ -f3
-    for pid in $(grep -lsaF "$CLOUD/osrun" /proc/[0-9]*/cmdline | cut -d/ -f3); do
+    while read -r pid; do
       marked "$pid" && echo "$pid"
-    done
+    done < <(grep -lsaF "$CLOUD/osrun" /proc/[0-9]*/cmdline | cut -d/ -f3)
   } 2>/dev/null | grep -vx "$$" | sort -un
   return 0
 }

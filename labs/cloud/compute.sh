@@ -1,4 +1,5 @@
 # labs/cloud/compute.sh: which hypervisor nova-compute drives, sourced by labs/cloud/up (after common.sh).
+# shellcheck shell=bash
 #   LAB_CLOUD_COMPUTE=auto (default): libvirt when the machine has a KVM that boots the tiny guest
 #     (labs/guest/kvm-probe) and the libvirt lab is installed (labs/setup); the fake driver otherwise.
 #   LAB_CLOUD_COMPUTE=libvirt: libvirt even without KVM (virt_type=qemu, TCG: about ten times slower, a

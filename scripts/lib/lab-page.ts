@@ -7,16 +7,14 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { COMMAND_DONE, stripAnsi } from '../../src/protocol/ansi.ts';
-import { decodeOutputFrame } from '../../src/protocol/frame.ts';
 import type { CommandCheck } from '../../src/protocol/lab-definition.ts';
 import { DEMO_TERMINAL, PROTOCOL_VERSION } from '../../src/protocol/limits.ts';
-import { encodeMessage, type ClientMessage } from '../../src/protocol/messages.ts';
-import { parseServerMessage } from '../../src/protocol/validate.ts';
+import type { ClientMessage } from '../../src/protocol/messages.ts';
 import { resolveConfig } from '../../src/server/config.ts';
 import { createLabServer, type LabServer } from '../../src/server/lab-server.ts';
 import { PageScreen } from './page-screen.ts';
+import { connectSocket, ProtocolClient } from './protocol-client.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const FIRST_PROMPT_MS = 60_000;
@@ -64,44 +62,32 @@ export async function startServer(labsDir: string | undefined): Promise<RunningS
 
 export class LabPage {
   private output = '';
-  private readonly waiters = new Set<() => void>();
   readonly errors: string[] = [];
   /** What a pane of the same size shows, to catch output wider than the terminal. */
   private readonly screen: PageScreen;
 
   private constructor(
-    private readonly socket: WebSocket,
+    private readonly client: ProtocolClient,
     cols: number,
     rows: number,
   ) {
     this.screen = new PageScreen(cols, rows);
-    socket.on('message', (data: Buffer, binary: boolean) => {
-      if (binary) {
-        const frame = decodeOutputFrame(data);
-        if (frame) {
-          this.output += Buffer.from(frame.payload).toString('utf8');
-          this.screen.write(frame.payload);
-        }
-      } else {
-        const parsed = parseServerMessage(data.toString('utf8'));
-        if (parsed.ok && parsed.message.type === 'error') this.errors.push(`${parsed.message.code}: ${parsed.message.message}`);
-        // A run the server would not type (a program holds the terminal): the script's order is wrong.
-        if (parsed.ok && parsed.message.type === 'run-refused') this.errors.push(`run ${parsed.message.commandId} refusé : ${parsed.message.message}`);
-      }
-      for (const waiter of this.waiters) waiter();
-    });
+    client.onOutput = (_channel, payload) => {
+      this.output += Buffer.from(payload).toString('utf8');
+      this.screen.write(payload);
+    };
+    client.onMessage = (message) => {
+      if (message.type === 'error') this.errors.push(`${message.code}: ${message.message}`);
+      // A run the server would not type (a program holds the terminal): the script's order is wrong.
+      if (message.type === 'run-refused') this.errors.push(`run ${message.commandId} refusé : ${message.message}`);
+    };
   }
 
   /** Attaches to `lab` as the writer at the demos' terminal size and waits for the shell's first prompt. */
   static async open(running: RunningServer, lab: string, room: string): Promise<LabPage> {
     const { cols, rows } = DEMO_TERMINAL;
-    const origin = `http://127.0.0.1:${running.port}`;
-    const socket = new WebSocket(`ws://127.0.0.1:${running.port}/ws`, { headers: { Origin: origin, Cookie: running.cookie } });
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    const page = new LabPage(socket, cols, rows);
+    const endpoint = { port: running.port, origin: `http://127.0.0.1:${running.port}`, cookie: running.cookie };
+    const page = new LabPage(new ProtocolClient(await connectSocket(endpoint), { keep: false }), cols, rows);
     page.send({ type: 'hello', version: PROTOCOL_VERSION });
     page.send({ type: 'attach', channel: 0, lab, room, cols, rows });
     try {
@@ -114,7 +100,7 @@ export class LabPage {
   }
 
   send(message: ClientMessage): void {
-    this.socket.send(encodeMessage(message));
+    this.client.send(message);
   }
 
   /** Output since `from` (an offset into everything received), without escape sequences. */
@@ -143,11 +129,11 @@ export class LabPage {
         done();
         reject(new Error(`nothing matched ${pattern} within ${ms / 1000} s`));
       }, ms);
+      const stop = this.client.watch(check);
       const done = (): void => {
         clearTimeout(timer);
-        this.waiters.delete(check);
+        stop();
       };
-      this.waiters.add(check);
       check();
     });
   }
@@ -200,25 +186,23 @@ export class LabPage {
     }
   }
 
-  /** Resolves once no output has come for `ms`. */
+  /** Resolves once nothing has come from the server for `ms`. */
   quiet(ms: number): Promise<void> {
     return new Promise((resolve) => {
       let timer = setTimeout(done, ms);
-      const check = (): void => {
+      const stop = this.client.watch(() => {
         clearTimeout(timer);
         timer = setTimeout(done, ms);
-      };
+      });
       function done(): void {
-        waiters.delete(check);
+        stop();
         resolve();
       }
-      const waiters = this.waiters;
-      waiters.add(check);
     });
   }
 
   close(): void {
     this.screen.dispose();
-    this.socket.terminate();
+    this.client.terminate();
   }
 }

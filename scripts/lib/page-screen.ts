@@ -4,7 +4,7 @@
  * to wrap, since a demo whose output is wider than the pane is unreadable on a projector.
  */
 import headless from '@xterm/headless';
-import { PROMPT_LINE } from '../../src/protocol/ansi.ts';
+import { wrappedLines } from './wrapped-lines.ts';
 
 // @xterm/headless is a CommonJS bundle whose named exports Node cannot detect: take them off the default.
 const { Terminal } = headless;
@@ -41,15 +41,7 @@ export class PageScreen {
   /** The start of each output line from row `from` on that the terminal wrapped; command lines excepted. */
   async wrappedSince(from: number): Promise<string[]> {
     await this.flushed();
-    const buffer = this.terminal.buffer.active;
-    const wrapped: string[] = [];
-    for (let y = Math.max(1, from + 1); y < buffer.length; y++) {
-      // The first continuation row of a line: the line starts on the row above.
-      if (!buffer.getLine(y)?.isWrapped || buffer.getLine(y - 1)?.isWrapped) continue;
-      const text = buffer.getLine(y - 1)?.translateToString(true) ?? '';
-      if (!PROMPT_LINE.test(text)) wrapped.push(text);
-    }
-    return wrapped;
+    return wrappedLines(this.terminal.buffer.active, from);
   }
 
   dispose(): void {

@@ -6,17 +6,28 @@
  * (re)attached; a dropped connection is retried with a growing delay, and an offline page keeps asking
  * from time to time, so a lab server started later is found. Every frame that comes in goes through the
  * protocol's parse function; what does not parse is ignored, never thrown.
+ *
+ * The role is decided when the WebSocket opens: a page that just joined a hands-on class (its cookie is
+ * now a student's) calls reconnect(), and every channel is attached again where its handler now says.
  */
 import { decodeOutputFrame } from '../protocol/frame.ts';
 import { PROTOCOL_VERSION } from '../protocol/limits.ts';
+import type { StudentIdentity, StudentInfo } from '../protocol/classroom.ts';
 import { encodeMessage, LAB_SERVER_META, type ClientMessage, type ClientRole, type LabInfo, type ServerMessage } from '../protocol/messages.ts';
 import { parseServerMessage } from '../protocol/validate.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
 
+/** Where a channel attaches: the mode it asks for, and the room (undefined: the page's own room). */
+export interface ChannelTarget {
+  readonly mode: 'write' | 'view';
+  readonly room?: string;
+}
+
 export interface ChannelHandler {
   readonly lab: string;
-  readonly mode: 'write' | 'view';
+  /** Asked at each attach: a student's panes go to their own room or to the presenter's. */
+  target(): ChannelTarget;
   /** The terminal's size, sent with each attach. */
   size(): { readonly cols: number; readonly rows: number };
   message(message: ServerMessage): void;
@@ -38,7 +49,7 @@ async function probeStatus(): Promise<Probe> {
     const body: unknown = await response.json();
     const role = typeof body === 'object' && body !== null ? (body as { role?: unknown }).role : undefined;
     if (role === null) return { kind: 'unauthorized' };
-    return role === 'presenter' || role === 'audience' ? { kind: 'ok', role } : { kind: 'offline' };
+    return role === 'presenter' || role === 'audience' || role === 'student' ? { kind: 'ok', role } : { kind: 'offline' };
   } catch {
     return { kind: 'offline' };
   }
@@ -48,11 +59,26 @@ export class LabConnection {
   state: ConnectionState = 'connecting';
   role: ClientRole | undefined;
   labs: readonly LabInfo[] = [];
+  /** A hands-on class: the audience may join it and get labs of its own. */
+  handsOn = false;
+  /** Who this page is, when its role is student. */
+  student: StudentIdentity | undefined;
   private socket: WebSocket | undefined;
   private readonly channels = new Map<number, ChannelHandler>();
   private readonly listeners = new Set<(state: ConnectionState) => void>();
   /** Told the room's slide: in the welcome (a late joiner), then on each move of the presenter. */
   onRoomSlide: ((index: number) => void) | undefined;
+  /** Presenter pages of a hands-on class: the roster, each time it changes. */
+  onClass: ((students: readonly StudentInfo[]) => void) | undefined;
+  /** A student's page: the presenter ended the class (the student cookie is no longer valid). */
+  onClassEnded: (() => void) | undefined;
+  /**
+   * Channels this page detached and whose `detached` answer has not come yet: not given to a new pane, or
+   * a late message about the old session would reach it.
+   */
+  private readonly closing = new Set<number>();
+  /** Bumped by each connect(): an older attempt still waiting for its probe gives up. */
+  private attempt = 0;
   private retryMs = RETRY_FIRST_MS;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
@@ -72,7 +98,7 @@ export class LabConnection {
   /** Registers a pane; it is attached now if the connection is live, else as soon as it is. */
   open(handler: ChannelHandler): number {
     let channel = 0;
-    while (this.channels.has(channel)) channel++;
+    while (this.channels.has(channel) || this.closing.has(channel)) channel++;
     this.channels.set(channel, handler);
     if (this.welcomed) this.attach(channel, handler);
     return channel;
@@ -81,7 +107,24 @@ export class LabConnection {
   /** Forgets a pane (it replays a recording now): detached from its session, not attached again. */
   close(channel: number): void {
     if (!this.channels.delete(channel)) return;
-    this.send({ type: 'detach', channel });
+    if (this.send({ type: 'detach', channel })) this.closing.add(channel);
+  }
+
+  /**
+   * Opens the WebSocket again now (after a join, or when the class ended): the server decides the role
+   * when it opens, and the welcome attaches every channel again.
+   */
+  reconnect(): void {
+    if (this.stopped) return;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.welcomed = false;
+    this.closing.clear();
+    socket?.close(1000);
+    this.setState('reconnecting');
+    this.retryMs = RETRY_FIRST_MS;
+    if (this.timer) clearTimeout(this.timer);
+    void this.connect();
   }
 
   /** Sends a message if the connection is live; returns whether it was sent. */
@@ -99,7 +142,9 @@ export class LabConnection {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
+    const attempt = ++this.attempt;
     const probe = await probeStatus();
+    if (attempt !== this.attempt || this.stopped) return;
     if (probe.kind !== 'ok') {
       this.setState(probe.kind);
       this.retry(OFFLINE_PROBE_MS);
@@ -116,6 +161,7 @@ export class LabConnection {
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.welcomed = false;
+      this.closing.clear();
       if (this.stopped) return;
       this.setState('reconnecting');
       this.retry(this.retryMs);
@@ -142,6 +188,8 @@ export class LabConnection {
       this.welcomed = true;
       this.role = message.role;
       this.labs = message.labs;
+      this.handsOn = message.handsOn === true;
+      this.student = message.role === 'student' ? message.student : undefined;
       this.retryMs = RETRY_FIRST_MS;
       for (const [channel, handler] of this.channels) this.attach(channel, handler);
       this.setState('live');
@@ -149,13 +197,18 @@ export class LabConnection {
       return;
     }
     if (message.type === 'slide') return this.onRoomSlide?.(message.index);
+    if (message.type === 'class') return this.onClass?.(message.students);
+    if (message.type === 'class-ended') return this.onClassEnded?.();
+    // The answer to a detach of ours (or to one of a channel the server had already let go) frees its number.
+    if ((message.type === 'detached' && message.reason === 'request') || (message.type === 'error' && message.code === 'UNKNOWN_CHANNEL')) {
+      if (message.channel !== undefined && this.closing.delete(message.channel)) return;
+    }
     if ('channel' in message && message.channel !== undefined) this.channels.get(message.channel)?.message(message);
     else if (message.type === 'error') console.warn(`lab server: ${message.message}`);
   }
 
   private attach(channel: number, handler: ChannelHandler): void {
-    const { cols, rows } = handler.size();
-    this.send({ type: 'attach', channel, lab: handler.lab, cols, rows, mode: handler.mode });
+    this.send(attachMessage(channel, handler));
   }
 
   private setState(state: ConnectionState): void {
@@ -163,4 +216,11 @@ export class LabConnection {
     this.state = state;
     for (const listener of this.listeners) listener(state);
   }
+}
+
+/** The attach a handler asks for on `channel`, at its terminal's size. */
+export function attachMessage(channel: number, handler: Pick<ChannelHandler, 'lab' | 'size' | 'target'>): ClientMessage {
+  const { cols, rows } = handler.size();
+  const { mode, room } = handler.target();
+  return { type: 'attach', channel, lab: handler.lab, cols, rows, mode, ...(room === undefined ? {} : { room }) };
 }

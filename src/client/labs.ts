@@ -4,14 +4,20 @@
  * Demo slides get two columns and, for a presenter page that has the writer role, a run control on each
  * command line. remark's cloned window (`c`, the projector) attaches as a viewer: it shows what the
  * presenter's page types.
+ *
+ * In a hands-on class a student's panes are their own labs (writer, with the run controls) or the
+ * presenter's (viewer), as the follow bar says; the presenter's page gets the class panel.
  */
+import './theme/classroom.css';
 import type { DeckModule } from '../protocol/deck-update.ts';
+import { ClassPanel } from './classroom/class-panel.ts';
 import { LabConnection } from './connection.ts';
 import { startFollowing } from './follow.ts';
 import { LabChannel } from './pane/lab-channel.ts';
 import { layoutLabSlides, type LabSlot } from './pane/lab-layout.ts';
 import { addPrintView } from './pane/print-view.ts';
 import type { Slideshow } from './remark.ts';
+import { decorateExercise } from './exercise/exercise-slide.ts';
 import { addRunControls, clearRunControls } from './run-command.ts';
 
 /** remark's clone is opened by the presenter's page with window.open. */
@@ -41,16 +47,22 @@ export interface LiveLabs {
 export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
   const connection = new LabConnection();
   const mode = isCloneWindow() ? 'view' : 'write';
-  startFollowing(slideshow, connection, mode === 'view');
   const channels = new Map<string, LabChannel>();
+  const following = startFollowing(slideshow, connection, mode === 'view', () => {
+    for (const channel of channels.values()) channel.retarget();
+  });
+  const labTitle = (lab: string): string => connection.labs.find((info) => info.id === lab)?.title ?? lab;
+  let classPanel: ClassPanel | undefined;
+  connection.onState((state) => {
+    if (state === 'live' && connection.role === 'presenter' && connection.handsOn && mode === 'write') classPanel ??= new ClassPanel(connection, labTitle, (index) => deckIndex(deck, index) + 1);
+  });
   let deck = initial;
   let slots = new Map<number, LabSlot>();
 
   const channelFor = (lab: string): LabChannel => {
     let channel = channels.get(lab);
     if (!channel) {
-      const title = connection.labs.find((info) => info.id === lab)?.title ?? lab;
-      channel = new LabChannel(lab, title, connection, mode);
+      channel = new LabChannel(lab, labTitle(lab), connection, mode, { room: () => following.room() });
       // Run controls follow the role: a page that loses the writer role (another presenter page) loses them.
       channel.onRoleChange = redecorate;
       channels.set(lab, channel);
@@ -60,9 +72,11 @@ export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
 
   const decorate = (slot: LabSlot): void => {
     const channel = channels.get(slot.lab);
-    const commands = deck.slides[deckIndex(deck, slot.index)]?.commands ?? [];
+    const info = deck.slides[deckIndex(deck, slot.index)];
+    const commands = info?.commands ?? [];
     if (channel?.canRun) addRunControls(slot.content, commands, (command) => channel.run(command.id));
     else clearRunControls(slot.content);
+    if (channel && info?.exercise !== undefined) decorateExercise(slot.content, channel, info.exercise);
   };
 
   const show = (index: number): void => {

@@ -2,6 +2,7 @@
  * Static checks of a parsed deck, pure: the caller says which files exist. The build fails on any problem,
  * so a broken agenda link, a missing figure or an inline style never reaches a classroom.
  */
+import { fenceLines } from './fences.ts';
 import type { Deck, Slide } from './parse.ts';
 
 export interface DeckProblem {
@@ -88,13 +89,10 @@ const isProperty = (line: string): boolean => /^[-\w]+:/.test(line);
 /** Regex matches in a slide's prose, skipping fenced code, with the file line of each. */
 function matchesOutsideCode(slide: Slide, pattern: RegExp): { match: RegExpExecArray; line: number }[] {
   const found: { match: RegExpExecArray; line: number }[] = [];
-  let inFence = false;
-  slide.raw.split('\n').forEach((text, offset) => {
-    if (/^ *(`{3,}|~{3,})/.test(text)) {
-      inFence = !inFence;
-      return;
-    }
-    if (inFence) return;
+  const lines = slide.raw.split('\n');
+  const kinds = fenceLines(lines);
+  lines.forEach((text, offset) => {
+    if (kinds[offset] !== 'text') return;
     const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
     for (const match of text.matchAll(global)) found.push({ match: match as RegExpExecArray, line: slide.line + offset });
   });

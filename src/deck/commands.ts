@@ -2,6 +2,7 @@
  * The demo commands of a slide: remark's highlighted lines that start with a prompt (`*$ `) in a code
  * block, with their `\` continuation lines joined, as a person would type them.
  */
+import { fenceLines } from './fences.ts';
 import type { Slide } from './parse.ts';
 
 export interface SlideCommand {
@@ -19,14 +20,10 @@ const CONTINUATION_MARK = /^\* ?/;
 export function slideCommands(slide: Slide): SlideCommand[] {
   const commands: SlideCommand[] = [];
   const lines = slide.raw.split('\n');
-  let inFence = false;
+  const kinds = fenceLines(lines);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (/^ *(`{3,}|~{3,})/.test(line)) {
-      inFence = !inFence;
-      continue;
-    }
-    if (!inFence || !PROMPT.test(line)) continue;
+    if (kinds[i] !== 'code' || !PROMPT.test(line)) continue;
     const start = i;
     const parts = [line.replace(PROMPT, '')];
     while (parts[parts.length - 1]?.trimEnd().endsWith('\\') && i + 1 < lines.length) {

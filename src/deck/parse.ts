@@ -3,6 +3,7 @@
  * Remark itself renders the deck in the browser; this parser exists so the build can check the sources
  * (names, links, images, labs) and send hot updates only for the slides that changed.
  */
+import { fenceLines } from './fences.ts';
 
 export interface ChapterSource {
   /** File name relative to slides/, used in messages. */
@@ -33,7 +34,6 @@ export interface Deck {
   readonly slides: readonly Slide[];
 }
 
-const FENCE = /^ *(`{3,}|~{3,})/;
 const SLIDE_SEPARATOR = '---';
 const STEP_SEPARATOR = '--';
 const NOTES_SEPARATOR = '???';
@@ -43,18 +43,11 @@ const PROPERTY = /^([-\w]+):(.*)$/;
 /** Splits one markdown text on lines equal to `separator`, ignoring lines inside code fences. */
 export function splitOutsideFences(text: string, separator: string): { part: string; line: number }[] {
   const lines = text.split('\n');
+  const kinds = fenceLines(lines);
   const parts: { part: string; line: number }[] = [];
-  let fence: string | null = null;
   let start = 0;
   lines.forEach((line, i) => {
-    const open = FENCE.exec(line);
-    if (open?.[1]) {
-      const marker = open[1];
-      if (fence === null) fence = marker;
-      else if (marker.startsWith(fence) && line.trim() === marker) fence = null;
-      return;
-    }
-    if (fence === null && line.trimEnd() === separator) {
+    if (kinds[i] === 'text' && line.trimEnd() === separator) {
       parts.push({ part: lines.slice(start, i).join('\n'), line: start + 1 });
       start = i + 1;
     }

@@ -9,6 +9,7 @@ import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import { DECK_UPDATE_EVENT, type DeckModule, type DeckUpdate } from '../protocol/deck-update.ts';
 import { checkDeck, localReferences, type DeckProblem } from './check.ts';
 import { deckDemos, RECORDINGS_DIR } from './demos.ts';
+import { checkExerciseSlides } from './exercises.ts';
 import { checkLabSlides, runnableCommands, type LabCommands } from './lab-commands.ts';
 import { loadDeck, type LoadedDeck } from './load.ts';
 import { loadLabDefinitions } from './load-labs.ts';
@@ -16,6 +17,7 @@ import { changedSlides } from './parse.ts';
 import { figurePlaceholder } from './placeholder.ts';
 import { castColumns, castTranscript } from './transcript.ts';
 import { parseCast } from '../protocol/asciicast.ts';
+import type { LabDefinition } from '../protocol/lab-definition.ts';
 
 const VIRTUAL_ID = 'virtual:deck';
 // The \0 prefix keeps other plugins from treating the virtual id as a file (Vite's convention).
@@ -30,7 +32,7 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
   const slidesDir = join(options.root, 'slides');
   let config: ResolvedConfig | undefined;
   let current: LoadedDeck | undefined;
-  let labs: ReadonlyMap<string, LabCommands> = new Map();
+  let labs: ReadonlyMap<string, LabDefinition> = new Map();
 
   const load = (): LoadedDeck => {
     labs = loadLabDefinitions(options.root);
@@ -40,6 +42,7 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
   const problemsOf = (loaded: LoadedDeck): DeckProblem[] => [
     ...checkDeck(loaded.deck, (path) => existsSync(join(options.root, path))),
     ...checkLabSlides(loaded.deck, labs),
+    ...checkExerciseSlides(loaded.deck, labs),
   ];
 
   return {
@@ -155,9 +158,15 @@ function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabC
     title: manifest.title,
     source: deck.source,
     slides: deck.slides.map((slide, index) => {
-      const { name, lab } = slide.properties;
+      const { name, lab, exercise } = slide.properties;
       const commands = lab ? runnableCommands(slide, labs) : [];
-      return { steps: slide.steps, ...(name ? { name } : {}), ...(lab ? { lab, commands } : {}), ...recordings.get(index) };
+      return {
+        steps: slide.steps,
+        ...(name ? { name } : {}),
+        ...(lab ? { lab, commands } : {}),
+        ...(lab && exercise ? { exercise } : {}),
+        ...recordings.get(index),
+      };
     }),
   };
 }

@@ -13,6 +13,11 @@ export interface DeckSlideInfo {
    * `run {commandId}`, never the text.
    */
   readonly commands?: readonly { readonly id: string; readonly text: string }[];
+  /**
+   * An exercise slide's exercise (`exercise:` property, « À vous »): « Vérifier » sends `verify {exercise}`
+   * for it in the slide's lab; the build checked that the lab declares it.
+   */
+  readonly exercise?: string;
   /** Its recording (asciicast v2), relative to the built deck, when one was made (`npm run record`). */
   readonly recording?: string;
   /** What each command printed in that recording, as text, for the print view (by command id). */

@@ -57,6 +57,29 @@ export const ERRORS = {
     message: 'Le shell du lab est terminé.',
     hint: 'Redémarrez le lab pour retrouver un shell.',
   },
+  // The hands-on class (classroom.ts).
+  NOT_HANDS_ON: {
+    message: 'Ce serveur ne propose pas de labs personnels.',
+    hint: 'Le présentateur les active en lançant le serveur avec --hands-on.',
+  },
+  NAME_INVALID: { message: 'Nom refusé.' },
+  NAME_TAKEN: { message: 'Ce nom est déjà pris dans la classe.', hint: 'Ajoutez l’initiale de votre nom, ou un chiffre.' },
+  CLASS_FULL: { message: 'La classe est complète.', hint: 'Suivez le présentateur, ou demandez-lui d’augmenter --max-students.' },
+  ROOM_FORBIDDEN: { message: 'Ce terminal n’est pas le vôtre.' },
+  PRESENTER_ONLY: { message: 'Seul le présentateur peut faire cela.' },
+  LAB_PREPARING: {
+    message: 'Préparation de votre lab…',
+    hint: 'Le terminal s’ouvrira de lui-même dans quelques secondes.',
+  },
+  LAB_PROVISION_FAILED: { message: 'Votre lab personnel n’a pas pu être préparé.' },
+  STUDENT_SESSION_LIMIT: { message: 'Vous avez déjà trop de labs ouverts.', hint: 'Fermez un onglet ou redémarrez un lab.' },
+  VM_LIMIT: {
+    message: 'Trop de VM en marche dans la classe.',
+    hint: 'Arrêtez votre VM précédente (Ctrl-A X, ou virsh destroy), ou attendez qu’un autre élève arrête la sienne.',
+  },
+  UNKNOWN_EXERCISE: { message: 'Exercice inconnu pour ce lab.' },
+  VERIFY_BUSY: { message: 'Vérification déjà en cours.', hint: 'Attendez son résultat.' },
+  CLASS_ENDED: { message: 'La classe est terminée : vos labs ont été effacés.' },
   SHUTTING_DOWN: { message: 'Le serveur de labs s’arrête.' },
   INTERNAL: { message: 'Erreur interne du serveur de labs.' },
 } as const satisfies Record<string, ErrorText>;

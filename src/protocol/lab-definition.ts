@@ -5,6 +5,7 @@
  * field; fields this version does not know are reported as warnings, never used.
  */
 import { parseLabCommand, type CommandInfo } from './lab-command.ts';
+import { parseExercises, type LabExercise } from './lab-exercise.ts';
 import { ID_PATTERN } from './validate.ts';
 
 export interface LabDefinition {
@@ -24,12 +25,22 @@ export interface LabDefinition {
    * starts (copies the guest's disks, renders a domain's XML...). Reset runs it again in a new directory.
    */
   readonly setup: string | undefined;
+  /**
+   * Script of the lab's folder that gives a student of a hands-on class what the lab needs of their own
+   * (the cloud lab: an OpenStack project and user). Run by the server, as the server's account:
+   * `provision add ID DIR` before the student's first session (DIR then holds their files, e.g.
+   * clouds.yaml, and reaches their shells as LAB_OWNER_DIR), `provision remove ID DIR` when the class
+   * ends, `provision purge` at start (what an earlier class left).
+   */
+  readonly provision: string | undefined;
   /** commandId -> text typed into the shell (then Enter) by `run`. */
   readonly commands: Readonly<Record<string, string>>;
   /** commandId -> where it is typed and what holds the terminal while it runs (lab-command.ts). */
   readonly commandInfo: Readonly<Record<string, CommandInfo>>;
   /** How `npm run labs:check` knows a command worked (commands without an entry: exit status 0). */
   readonly checks: Readonly<Record<string, CommandCheck>>;
+  /** exerciseId -> what « Vérifier » checks in a student's sandbox (lab-exercise.ts). */
+  readonly exercises: Readonly<Record<string, LabExercise>>;
   /** Absolute path of labs/<id>. */
   readonly dir: string;
 }
@@ -55,7 +66,7 @@ export class LabDefinitionError extends Error {
   override readonly name = 'LabDefinitionError';
 }
 
-const KNOWN_FIELDS = new Set(['id', 'title', 'shell', 'cwd', 'env', 'tools', 'ready', 'setup', 'commands', 'checks']);
+const KNOWN_FIELDS = new Set(['id', 'title', 'shell', 'cwd', 'env', 'tools', 'ready', 'setup', 'provision', 'commands', 'checks', 'exercises']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const TOOL_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
 /** A script of the lab's own folder: a plain file name, no path. */
@@ -117,7 +128,7 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
     if (typeof tool !== 'string' || !TOOL_NAME.test(tool)) fail(`tools[${i}]`, 'nom de programme attendu (sans chemin)');
   });
 
-  const script = (field: 'ready' | 'setup'): string | undefined => {
+  const script = (field: 'ready' | 'setup' | 'provision'): string | undefined => {
     const name = value[field];
     if (name === undefined) return undefined;
     if (typeof name !== 'string' || !SCRIPT_NAME.test(name)) return fail(field, 'nom d’un script du dossier du lab attendu (sans chemin)');
@@ -125,6 +136,7 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
   };
   const ready = script('ready');
   const setup = script('setup');
+  const provision = script('provision');
 
   const commands = value['commands'] ?? {};
   if (!isObject(commands)) return fail('commands', 'objet id -> texte (ou { text, target, holds }) attendu');
@@ -142,6 +154,7 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
   }
 
   const checks = parseChecks(value['checks'] ?? {}, commands, fail);
+  const exercises = parseExercises(value['exercises'], fail);
 
   return Object.freeze({
     id,
@@ -155,9 +168,11 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
     tools: Object.freeze([...(tools as string[])]),
     ready,
     setup,
+    provision,
     commands: Object.freeze(texts),
     commandInfo: Object.freeze(commandInfo),
     checks,
+    exercises,
     dir,
   });
 }

@@ -13,8 +13,13 @@
  *   page: run {commandId} while a program holds the terminal   server: run-refused (page: run {force})
  *   page: ack {channel, bytes}                after writing each ACK_SIZE bytes of output into xterm.js
  *   page: detach {channel}                    server: detached {channel, reason: 'request'}
- *   page: slide {index}                       (presenter only) every other page of the room: slide {index}
+ *   page: slide {index}                       presenter: every other page of the room gets slide {index};
+ *                                             student: where they are, for the presenter's class panel
+ *   (hands-on) server -> presenter: class {students}; -> student: watched {channel}, class-ended
+ *   page: verify {channel, exercise}          server: verified {channel, exercise, results} (lab-exercise.ts)
+ *   page: end-class                           (presenter only) the class ends
  */
+import type { StudentIdentity, StudentInfo } from './classroom.ts';
 import type { ErrorCode } from './errors.ts';
 
 /**
@@ -24,8 +29,11 @@ import type { ErrorCode } from './errors.ts';
  */
 export const LAB_SERVER_META = 'cours-lab-server';
 
-/** What the page's cookie grants: the presenter may drive labs, the audience may only watch. */
-export type ClientRole = 'presenter' | 'audience';
+/**
+ * What the page's cookie grants: the presenter drives the shared labs, the audience only watches them,
+ * a student (hands-on class, classroom.ts) drives their own labs and watches the presenter's.
+ */
+export type ClientRole = 'presenter' | 'audience' | 'student';
 /** What a page is in one session: one writer at most, any number of viewers. */
 export type SessionRole = 'writer' | 'viewer';
 
@@ -37,6 +45,8 @@ export interface LabInfo {
   readonly reason?: string;
   /** Ids accepted by `run` for this lab. */
   readonly commands: readonly string[];
+  /** Ids accepted by `verify` (lab.json `exercises`). */
+  readonly exercises?: readonly string[];
 }
 
 // ---------- page -> server ----------
@@ -52,7 +62,11 @@ export interface AttachMessage {
   readonly lab: string;
   readonly cols: number;
   readonly rows: number;
-  /** Sessions are per (room, lab); DEFAULT_ROOM when absent. */
+  /**
+   * Sessions are per (room, lab). Absent: the page's own room (DEFAULT_ROOM, or a student's own room).
+   * A student may name DEFAULT_ROOM (to watch the presenter); a presenter may name a student's room
+   * (to watch it, read-only). Any other room is refused.
+   */
   readonly room?: string;
   /**
    * 'write' (default): a presenter takes the writer role (the previous writer, e.g. the page before a
@@ -112,6 +126,21 @@ export interface SlideMessage {
   readonly index: number;
 }
 
+/**
+ * « Vérifier » on an exercise slide: the server runs the exercise's checks (lab.json) in the sandbox of the
+ * session on this channel (the student's own, or the presenter's) and answers `verified`. Writer only.
+ */
+export interface VerifyMessage {
+  readonly type: 'verify';
+  readonly channel: number;
+  readonly exercise: string;
+}
+
+/** Presenter only: ends the hands-on class (every student's labs, files and cloud project are removed). */
+export interface EndClassMessage {
+  readonly type: 'end-class';
+}
+
 export type ClientMessage =
   | HelloMessage
   | AttachMessage
@@ -121,7 +150,9 @@ export type ClientMessage =
   | RunMessage
   | DetachMessage
   | ResetMessage
-  | SlideMessage;
+  | SlideMessage
+  | VerifyMessage
+  | EndClassMessage;
 
 export type ClientMessageType = ClientMessage['type'];
 
@@ -134,6 +165,10 @@ export interface WelcomeMessage {
   readonly labs: readonly LabInfo[];
   /** The presenter's current slide, when one was shown: a late joiner goes there at once. */
   readonly slide?: number;
+  /** A hands-on class: the audience may join (JOIN_PATH) and get labs of their own. */
+  readonly handsOn?: boolean;
+  /** Who this page is, when its role is student. */
+  readonly student?: StudentIdentity;
 }
 
 /** The presenter moved to remark slide `index` (see SlideMessage). */
@@ -246,6 +281,43 @@ export interface ErrorMessage {
   readonly hint?: string;
 }
 
+/**
+ * One check's outcome: pass; fail (ran, wrong result: the hint says what to look at); timeout or error
+ * (could not say: `message` says why, e.g. the command could not start).
+ */
+export interface CheckResult {
+  readonly check: string;
+  readonly state: 'pass' | 'fail' | 'timeout' | 'error';
+  readonly hint?: string;
+  readonly message?: string;
+}
+
+/** The answer to `verify`, every check of the exercise in its lab.json order. */
+export interface VerifiedMessage {
+  readonly type: 'verified';
+  readonly channel: number;
+  readonly exercise: string;
+  readonly results: readonly CheckResult[];
+}
+
+/** To presenter pages of a hands-on class, whenever a row changes (at most a few times a second). */
+export interface ClassMessage {
+  readonly type: 'class';
+  readonly students: readonly StudentInfo[];
+}
+
+/** To a student's pane: the presenter started (or stopped) watching this terminal. */
+export interface WatchedMessage {
+  readonly type: 'watched';
+  readonly channel: number;
+  readonly watching: boolean;
+}
+
+/** To a student's page: the presenter ended the class; their labs are gone, the page is audience again. */
+export interface ClassEndedMessage {
+  readonly type: 'class-ended';
+}
+
 export type ServerMessage =
   | WelcomeMessage
   | AttachedMessage
@@ -257,6 +329,10 @@ export type ServerMessage =
   | ExitMessage
   | DetachedMessage
   | RoomSlideMessage
+  | ClassMessage
+  | VerifiedMessage
+  | WatchedMessage
+  | ClassEndedMessage
   | ErrorMessage;
 
 export type ServerMessageType = ServerMessage['type'];

@@ -4,6 +4,7 @@
  * page's) has exactly the shape messages.ts declares. A refusal is a value with an error code, never an
  * exception: the caller replies with it and carries on.
  */
+import { MAX_COMMAND_TEXT, MAX_NAME_LENGTH, MIN_NAME_LENGTH, STUDENT_ID_PATTERN } from './classroom.ts';
 import { errorValue, isErrorCode, type ErrorCode, type ErrorValue } from './errors.ts';
 import {
   MAX_ACK_BYTES,
@@ -91,6 +92,8 @@ const CLIENT_SHAPES: { readonly [T in ClientMessageType]: Shape } = {
   detach: { channel },
   reset: { channel },
   slide: { index: required(integer(0, MAX_SLIDE_INDEX)) },
+  verify: { channel, exercise: required(id) },
+  'end-class': {},
 };
 
 const LAB_INFO: Shape = {
@@ -99,16 +102,59 @@ const LAB_INFO: Shape = {
   ready: required(boolean),
   reason: optional(text(1, 500)),
   commands: required(stringList),
+  exercises: optional(stringList),
+};
+
+const studentId: Check = (v) => (typeof v === 'string' && STUDENT_ID_PATTERN.test(v) ? undefined : 'identifiant d’élève attendu');
+const STUDENT_IDENTITY: Shape = { id: required(studentId), name: required(text(MIN_NAME_LENGTH, MAX_NAME_LENGTH * 2)) };
+const object =
+  (shape: Shape): Check =>
+  (v) =>
+    checkShape(v, shape);
+const STUDENT_INFO: Shape = {
+  ...STUDENT_IDENTITY,
+  connected: required(boolean),
+  slide: optional(integer(0, MAX_SLIDE_INDEX)),
+  labs: required(stringList),
+  last: optional(
+    object({ lab: required(id), text: required(text(0, MAX_COMMAND_TEXT * 2)), exit: optional(integer(-1_000_000, 1_000_000)) }),
+  ),
+  exercises: optional(
+    arrayOf({
+      lab: required(id),
+      exercise: required(id),
+      attempts: required(integer(0, 1_000_000)),
+      failures: required(integer(0, 1_000_000)),
+      ok: required(boolean),
+    }),
+  ),
 };
 
 const serverChannel = required(integer(0, MAX_CHANNEL));
 const SERVER_SHAPES: { readonly [T in ServerMessageType]: Shape } = {
   welcome: {
     version: required(integer(0, 1_000_000)),
-    role: required(oneOf('presenter', 'audience')),
+    role: required(oneOf('presenter', 'audience', 'student')),
     labs: required(arrayOf(LAB_INFO)),
     slide: optional(integer(0, MAX_SLIDE_INDEX)),
+    handsOn: optional(boolean),
+    student: optional(object(STUDENT_IDENTITY)),
   },
+  class: { students: required(arrayOf(STUDENT_INFO)) },
+  watched: { channel: serverChannel, watching: required(boolean) },
+  verified: {
+    channel: serverChannel,
+    exercise: required(id),
+    results: required(
+      arrayOf({
+        check: required(id),
+        state: required(oneOf('pass', 'fail', 'timeout', 'error')),
+        hint: optional(text(1, 2000)),
+        message: optional(text(1, 2000)),
+      }),
+    ),
+  },
+  'class-ended': {},
   slide: { index: required(integer(0, MAX_SLIDE_INDEX)) },
   attached: {
     channel: serverChannel,

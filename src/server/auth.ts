@@ -16,10 +16,19 @@ import type { ClientRole } from '../protocol/messages.ts';
 
 const PRESENTER_COOKIE = 'co_presenter';
 const AUDIENCE_COOKIE = 'co_audience';
+/** A hands-on class's student: the cookie holds that student's own secret (students.ts). */
+const STUDENT_COOKIE = 'co_student';
+const COOKIES: Readonly<Record<ClientRole, string>> = { presenter: PRESENTER_COOKIE, audience: AUDIENCE_COOKIE, student: STUDENT_COOKIE };
 
 /** The cookie name for a role on a server listening on `port`. */
 export function cookieName(role: ClientRole, port: number, secure: boolean): string {
-  return `${secure ? '__Host-' : ''}${role === 'presenter' ? PRESENTER_COOKIE : AUDIENCE_COOKIE}_${port}`;
+  return `${secure ? '__Host-' : ''}${COOKIES[role]}_${port}`;
+}
+
+/** Who a request is: its role, and for a student, which one (T: the class's student record). */
+export interface Identity<T> {
+  readonly role: ClientRole;
+  readonly student?: T;
 }
 
 function secret(): string {
@@ -44,7 +53,10 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return cookies;
 }
 
-export class Auth {
+export class Auth<T = never> {
+  /** Set by a hands-on class: finds the student a student cookie's secret belongs to. */
+  students: { bySecret(secret: string): T | undefined } | undefined;
+
   readonly presenterToken = secret();
   readonly audienceToken: string | undefined;
   private readonly presenterCookie = secret();
@@ -72,14 +84,30 @@ export class Auth {
 
   /** The role a request's cookies grant, if any (presenter wins when both are present). */
   roleOf(request: IncomingMessage): ClientRole | undefined {
+    return this.identify(request)?.role;
+  }
+
+  /**
+   * Who the request's cookies say it is: presenter first, then a student of the current class, then the
+   * audience. A student cookie of a class that ended matches no one: the page is audience again.
+   */
+  identify(request: IncomingMessage): Identity<T> | undefined {
     const cookies = parseCookies(request.headers.cookie);
     const presenter = cookies.get(this.cookieName('presenter'));
-    if (presenter !== undefined && sameSecret(presenter, this.presenterCookie)) return 'presenter';
+    if (presenter !== undefined && sameSecret(presenter, this.presenterCookie)) return { role: 'presenter' };
+    const secret = cookies.get(this.cookieName('student'));
+    const student = secret === undefined ? undefined : this.students?.bySecret(secret);
+    if (student !== undefined) return { role: 'student', student };
     const audience = cookies.get(this.cookieName('audience'));
     if (this.audienceToken !== undefined && audience !== undefined && sameSecret(audience, this.audienceCookie)) {
-      return 'audience';
+      return { role: 'audience' };
     }
     return undefined;
+  }
+
+  /** Set-Cookie value that makes a browser a student (HttpOnly, as the others). */
+  studentCookie(secret: string): string {
+    return `${this.cookieName('student')}=${secret}; HttpOnly; SameSite=Strict; Path=/${this.secure ? '; Secure' : ''}`;
   }
 
   /**

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { GRACE_MS, IDLE_MS, MAX_CLIENTS, MAX_SESSIONS, SLOW_VIEWER_MS } from '../protocol/limits.ts';
 import { lanAddress, readTls, type TlsFiles } from './classroom.ts';
 import { ConfigError } from './config-error.ts';
-import { MAX_CLIENTS_PER_ADDRESS, PRESENTER_RESERVED_CLIENTS } from './server-limits.ts';
+import { DEFAULT_MAX_STUDENTS, DEFAULT_MAX_VMS, MAX_CLIENTS_PER_ADDRESS, PRESENTER_RESERVED_CLIENTS, STUDENT_MAX_SESSIONS } from './server-limits.ts';
 
 export type SandboxMode = 'auto' | 'bwrap' | 'none';
 
@@ -27,6 +27,12 @@ export interface ResolvedConfig {
   readonly audience: boolean;
   /** --classroom: on the LAN, with the audience URL and its QR code. */
   readonly classroom: boolean;
+  /** --hands-on: the audience may join as students, each with labs of their own (implies the audience URL). */
+  readonly handsOn: boolean;
+  /** Students a hands-on class takes (--max-students). */
+  readonly maxStudents: number;
+  /** VMs the students of a hands-on class may run at once, all together (--max-vms). */
+  readonly maxVms: number;
   /** HTTPS (and WSS) with this certificate and key. */
   readonly tls: TlsFiles | undefined;
   readonly sandbox: SandboxMode;
@@ -49,7 +55,7 @@ export { ConfigError };
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export const USAGE = `Usage : tsx src/server/main.ts [options]
+export const USAGE = `Usage : npm start -- [options]   (ou node dist-server/server/main.js [options])
   --port N            port d'écoute (défaut 8020, 0 = libre) ; env LAB_SERVER_PORT
   --host ADRESSE      adresse d'écoute (défaut 127.0.0.1) ; env LAB_SERVER_HOST
   --labs DOSSIER      définitions des labs (défaut labs/)
@@ -60,6 +66,10 @@ export const USAGE = `Usage : tsx src/server/main.ts [options]
   --audience          affiche aussi une adresse pour le public (lecture seule)
   --classroom         salle de classe : écoute sur le réseau local (--host, sinon la 1re adresse IPv4),
                       adresse et QR code du public, qui suit les diapositives du présentateur
+  --hands-on          classe pratique : chaque élève rejoint avec son nom et a ses propres labs
+                      (serveur en root, comptes d'élèves créés par labs/setup-user.sh)
+  --max-students N    élèves d'une classe pratique (défaut ${DEFAULT_MAX_STUDENTS})
+  --max-vms N         VM en marche pour toute la classe pratique (défaut ${DEFAULT_MAX_VMS})
   --tls-cert FICHIER  certificat PEM (HTTPS) ; avec --tls-key FICHIER, sa clé privée
   --sandbox MODE      auto | bwrap | none (défaut auto : bwrap s'il fonctionne)
   --lab-user NOM      compte des shells quand le serveur tourne en root (défaut cours-lab)
@@ -72,9 +82,9 @@ export const USAGE = `Usage : tsx src/server/main.ts [options]
 
 const VALUE_FLAGS = new Set([
   'port', 'host', 'labs', 'state', 'dist', 'record', 'allow-origin', 'tls-cert', 'tls-key', 'sandbox', 'lab-user',
-  'grace', 'idle', 'slow-viewer', 'max-sessions', 'max-clients', 'max-per-address',
+  'grace', 'idle', 'slow-viewer', 'max-sessions', 'max-clients', 'max-per-address', 'max-students', 'max-vms',
 ]);
-const BOOLEAN_FLAGS = new Set(['audience', 'classroom', 'help']);
+const BOOLEAN_FLAGS = new Set(['audience', 'classroom', 'hands-on', 'help']);
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function isLoopbackHost(host: string): boolean {
@@ -195,6 +205,13 @@ export function resolveConfig(
   const maxSessionsRaw = last('max-sessions');
   const maxClientsRaw = last('max-clients');
   const maxPerAddressRaw = last('max-per-address');
+  const handsOn = flags.has('hands-on');
+  const maxStudentsRaw = last('max-students');
+  const maxVmsRaw = last('max-vms');
+  if ((maxStudentsRaw !== undefined || maxVmsRaw !== undefined) && !handsOn) throw new ConfigError('--max-students et --max-vms vont avec --hands-on');
+  const maxStudents = maxStudentsRaw === undefined ? DEFAULT_MAX_STUDENTS : integerFlag('max-students', maxStudentsRaw, 1, 500);
+  // Each student may hold STUDENT_MAX_SESSIONS sessions: the server-wide cap grows with the class.
+  const defaultSessions = handsOn ? MAX_SESSIONS + maxStudents * STUDENT_MAX_SESSIONS : MAX_SESSIONS;
   return Object.freeze({
     host,
     port: portRaw === undefined ? 8020 : integerFlag('port', portRaw, 0, 65535),
@@ -203,15 +220,18 @@ export function resolveConfig(
     distDir: dir('dist', 'dist'),
     recordDir: flags.has('record') ? dir('record', '') : undefined,
     allowOrigins: Object.freeze([...new Set(origins)]),
-    audience: flags.has('audience') || classroom,
+    audience: flags.has('audience') || classroom || handsOn,
     classroom,
+    handsOn,
+    maxStudents,
+    maxVms: maxVmsRaw === undefined ? DEFAULT_MAX_VMS : integerFlag('max-vms', maxVmsRaw, 0, 1000),
     tls,
     sandbox,
     labUser,
     graceMs: graceRaw === undefined ? GRACE_MS : secondsFlag('grace', graceRaw),
     idleMs: idleRaw === undefined ? IDLE_MS : secondsFlag('idle', idleRaw),
     slowViewerMs: slowRaw === undefined ? SLOW_VIEWER_MS : secondsFlag('slow-viewer', slowRaw),
-    maxSessions: maxSessionsRaw === undefined ? MAX_SESSIONS : integerFlag('max-sessions', maxSessionsRaw, 1, 1000),
+    maxSessions: maxSessionsRaw === undefined ? defaultSessions : integerFlag('max-sessions', maxSessionsRaw, 1, 5000),
     // Above the presenter's reserve, so that the audience can have at least one connection.
     maxClients: maxClientsRaw === undefined ? MAX_CLIENTS : integerFlag('max-clients', maxClientsRaw, PRESENTER_RESERVED_CLIENTS + 1, 10_000),
     maxPerAddress: maxPerAddressRaw === undefined ? MAX_CLIENTS_PER_ADDRESS : integerFlag('max-per-address', maxPerAddressRaw, 1, 10_000),

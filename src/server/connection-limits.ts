@@ -53,14 +53,14 @@ export class ClientLimits {
   admit(role: ClientRole, address: string | undefined): Ticket | Refusal {
     const key = `${role}\u0000${addressKey(address)}`;
     if (this.total >= this.maxClients) return { status: 503, text: 'Trop de connexions sur ce serveur de labs.' };
-    if (role === 'audience' && this.audience >= this.maxClients - PRESENTER_RESERVED_CLIENTS) {
+    if (role !== 'presenter' && this.audience >= this.maxClients - PRESENTER_RESERVED_CLIENTS) {
       return { status: 503, text: 'Salle complète : le serveur de labs n’accepte plus de page du public.' };
     }
     if (this.perAddress.get(key) >= this.maxPerAddress) {
       return { status: 429, text: 'Trop de connexions depuis cette adresse : fermez des onglets du diaporama.' };
     }
     this.total++;
-    if (role === 'audience') this.audience++;
+    if (role !== 'presenter') this.audience++;
     this.perAddress.add(key, 1);
     let released = false;
     return {
@@ -68,7 +68,7 @@ export class ClientLimits {
         if (released) return;
         released = true;
         this.total--;
-        if (role === 'audience') this.audience--;
+        if (role !== 'presenter') this.audience--;
         this.perAddress.add(key, -1);
       },
     };

@@ -15,17 +15,21 @@ import {
   MESSAGE_RATE_PER_S,
   PROTOCOL_VERSION,
 } from '../protocol/limits.ts';
-import type { AttachMessage, ClientMessage, ClientRole, LabInfo } from '../protocol/messages.ts';
+import { roomStudent, studentRoom } from '../protocol/classroom.ts';
+import type { AttachMessage, ClientMessage, ClientRole, LabInfo, ServerMessage, SessionRole } from '../protocol/messages.ts';
 import { parseClientMessage } from '../protocol/validate.ts';
 import type { Attachment, Peer } from './attachment.ts';
+import type { Identity } from './auth.ts';
+import type { ClassPeer, HandsOn } from './hands-on.ts';
 import type { LabDefinition, Readiness } from './labs.ts';
 import { Disposable, disposableTimeout, listen } from './lifecycle.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type FlushScheduler } from './outbox.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { ATTACH_BURST, ATTACH_RATE_PER_S, OVERFLOW_CLOSE_MS } from './server-limits.ts';
 import type { SessionRegistry } from './session-registry.ts';
-import type { Session } from './session.ts';
+import type { Session, SessionOwner } from './session.ts';
 import type { SlideRoom } from './slide-room.ts';
+import type { Student } from './students.ts';
 
 /** What connections share: the labs and the sessions. */
 export interface LabContext {
@@ -34,7 +38,16 @@ export interface LabContext {
   readiness(lab: LabDefinition): Readiness;
   labInfos(): LabInfo[];
   readonly slides: SlideRoom;
+  /** The hands-on class, with --hands-on. */
+  readonly handsOn: HandsOn | undefined;
+  /** Sends every connection's queue once per turn (outbox.ts). */
+  readonly flush: FlushScheduler;
 }
+
+/** Where an attach lands: which room, in which role, and whether it may start the session (and as whose). */
+type Placement =
+  | { readonly ok: true; readonly room: string; readonly role: SessionRole; readonly start: 'presenter' | Student | undefined }
+  | { readonly ok: false; readonly error: ErrorValue };
 
 interface Channel {
   readonly session: Session;
@@ -47,7 +60,10 @@ function toBytes(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-export class Connection extends Disposable implements Peer {
+export class Connection extends Disposable implements Peer, ClassPeer {
+  readonly role: ClientRole;
+  /** The student this page is, in a hands-on class. */
+  readonly student: Student | undefined;
   readonly outbox: Outbox;
   /** Set by each pong; the gateway's heartbeat drops a connection that stays silent for a whole beat. */
   alive = true;
@@ -60,12 +76,14 @@ export class Connection extends Disposable implements Peer {
 
   constructor(
     private readonly socket: WebSocket,
-    readonly role: ClientRole,
+    identity: Identity<Student>,
     private readonly context: LabContext,
     onClosed: (connection: Connection) => void,
   ) {
     super();
-    this.outbox = new Outbox(socket, () => this.overflow());
+    this.role = identity.role;
+    this.student = identity.student;
+    this.outbox = new Outbox(socket, context.flush, () => this.overflow());
     this.register(listen(socket, 'message', (data: RawData, isBinary: boolean) => this.receive(data, isBinary)));
     this.register(listen(socket, 'pong', () => (this.alive = true)));
     this.register(listen(socket, 'error', () => socket.terminate()));
@@ -88,6 +106,10 @@ export class Connection extends Disposable implements Peer {
     this.alive = false;
     this.socket.ping();
     return true;
+  }
+
+  send(message: ServerMessage): void {
+    this.outbox.sendMessage(message);
   }
 
   released(channel: number): void {
@@ -118,6 +140,7 @@ export class Connection extends Disposable implements Peer {
     if (this.isDisposed) return;
     for (const { session, attachment } of [...this.channels.values()]) session.detach(attachment, 'ended', false);
     this.context.slides.leave(this);
+    this.context.handsOn?.left(this);
     this.outbox.close();
     super.dispose();
   }
@@ -149,9 +172,12 @@ export class Connection extends Disposable implements Peer {
     }
     if (message.type === 'attach') return this.attach(message);
     if (message.type === 'slide') {
+      // A student's page says where it is (the class panel shows it); it never moves the room.
+      if (this.student) return this.context.handsOn?.slide(this.student, message.index);
       const refused = this.context.slides.move(this, message.index);
       return refused && this.error(refused);
     }
+    if (message.type === 'end-class') return this.endClass();
     const channel = this.channels.get(message.channel);
     if (!channel) {
       // An ack may cross a detach on the wire: not worth an error.
@@ -169,10 +195,15 @@ export class Connection extends Disposable implements Peer {
         return session.ack(attachment, message.bytes);
       case 'resize':
         return session.resize(attachment, message.cols, message.rows);
-      case 'run':
+      case 'run': {
+        const refused = this.student && this.context.handsOn?.runRefusal(session.lab, message.commandId);
+        if (refused) return this.error(refused, message.channel);
         return session.run(attachment, message.commandId, message.force === true);
+      }
       case 'reset':
         return session.reset(attachment);
+      case 'verify':
+        return void this.verify(session, attachment, message.exercise);
       case 'detach':
         return session.detach(attachment, 'request');
     }
@@ -187,8 +218,45 @@ export class Connection extends Disposable implements Peer {
     if (this.greeted) return;
     this.greeted = true;
     const slide = this.context.slides.current;
-    this.outbox.sendMessage({ type: 'welcome', version: PROTOCOL_VERSION, role: this.role, labs: this.context.labInfos(), ...(slide === undefined ? {} : { slide }) });
+    this.outbox.sendMessage({
+      type: 'welcome',
+      version: PROTOCOL_VERSION,
+      role: this.role,
+      labs: this.context.labInfos(),
+      ...(slide === undefined ? {} : { slide }),
+      ...(this.context.handsOn ? { handsOn: true } : {}),
+      ...(this.student ? { student: { id: this.student.id, name: this.student.name } } : {}),
+    });
     this.context.slides.join(this);
+    this.context.handsOn?.joined(this);
+  }
+
+  private endClass(): void {
+    if (this.role !== 'presenter') return this.error(errorValue('PRESENTER_ONLY'));
+    if (!this.context.handsOn) return this.error(errorValue('NOT_HANDS_ON'));
+    void this.context.handsOn.endClass();
+  }
+
+  /**
+   * Who may be where: a student's room is theirs to drive and the presenter's to watch, no one else's;
+   * any other room (the presenter's, DEFAULT_ROOM) is the presenter's to drive and everyone's to watch.
+   */
+  private place(message: AttachMessage): Placement {
+    const view = message.mode === 'view';
+    if (this.student) {
+      const own = studentRoom(this.student.id);
+      const room = message.room ?? own;
+      if (room === own) return { ok: true, room, role: view ? 'viewer' : 'writer', start: this.student };
+      if (roomStudent(room) !== undefined) return { ok: false, error: errorValue('ROOM_FORBIDDEN') };
+      return { ok: true, room, role: 'viewer', start: undefined };
+    }
+    const room = message.room ?? DEFAULT_ROOM;
+    if (roomStudent(room) !== undefined) {
+      if (this.role !== 'presenter') return { ok: false, error: errorValue('ROOM_FORBIDDEN') };
+      return { ok: true, room, role: 'viewer', start: undefined };
+    }
+    if (this.role !== 'presenter') return { ok: true, room, role: 'viewer', start: undefined };
+    return { ok: true, room, role: view ? 'viewer' : 'writer', start: 'presenter' };
   }
 
   private attach(message: AttachMessage): void {
@@ -199,20 +267,34 @@ export class Connection extends Disposable implements Peer {
     }
     const lab = this.context.labs.get(message.lab);
     if (!lab) return this.error(errorValue('UNKNOWN_LAB', { detail: message.lab }), channel);
-    const room = message.room ?? DEFAULT_ROOM;
+    const placed = this.place(message);
+    if (!placed.ok) return this.error(placed.error, channel);
+    const { room, role, start } = placed;
     let session = this.context.registry.find(room, lab.id);
     if (!session) {
-      // The audience watches what the presenter opened; it never starts a shell.
-      if (this.role !== 'presenter') return this.error(errorValue('SESSION_NOT_FOUND'), channel);
+      // Viewers watch what the room's owner opened; they never start a shell.
+      if (start === undefined) return this.error(errorValue('SESSION_NOT_FOUND'), channel);
       // Checked before each new shell only: a ready script may take a moment, viewers need none.
       const readiness = this.context.readiness(lab);
       if (!readiness.ready) return this.error(errorValue(readiness.code, { message: readiness.message, hint: readiness.hint }), channel);
-      const opened = this.context.registry.open(room, lab, message.cols, message.rows);
+      let owner: SessionOwner | undefined;
+      if (start !== 'presenter') {
+        const found = this.context.handsOn?.ownerFor(start, lab);
+        if (!found?.ok) return this.error(found?.error ?? errorValue('NOT_HANDS_ON'), channel);
+        owner = found.owner;
+      }
+      const opened = this.context.registry.open(room, lab, message.cols, message.rows, owner);
       if (!opened.ok) return this.error(opened.error, channel);
       session = opened.session;
     }
-    const attachment = session.attach(this, channel, message.mode ?? 'write');
+    const attachment = session.attach(this, channel, role);
     this.channels.set(channel, { session, attachment });
+  }
+
+  /** « Vérifier »: the checks run in the session's sandbox; a student's outcome goes to the class panel. */
+  private async verify(session: Session, attachment: Attachment, exercise: string): Promise<void> {
+    const passed = await session.verify(attachment, exercise);
+    if (passed !== undefined && this.student) this.context.handsOn?.verified(this.student, session.lab.id, exercise, passed);
   }
 
   private error(error: ErrorValue, channel?: number): void {

@@ -13,11 +13,12 @@ import type { Auth } from './auth.ts';
 import { Connection, type LabContext } from './connection.ts';
 import { ClientLimits } from './connection-limits.ts';
 import { Disposable, disposableInterval, toDisposable } from './lifecycle.ts';
+import type { Student } from './students.ts';
 
 export const WS_PATH = '/ws';
 
 export interface GatewayOptions {
-  readonly auth: Auth;
+  readonly auth: Auth<Student>;
   readonly context: LabContext;
   readonly maxClients: number;
   /** WebSocket connections per (address, role). */
@@ -78,16 +79,16 @@ export class Gateway extends Disposable {
     if (origin === undefined || !this.options.origins().has(origin)) {
       return refuse(socket, 403, 'Origine refusée.'), true;
     }
-    const role = this.options.auth.roleOf(request);
-    if (!role) return refuse(socket, 401, 'Non connecté : ouvrez l’adresse affichée au démarrage.'), true;
-    const ticket = this.limits.admit(role, request.socket.remoteAddress);
+    const identity = this.options.auth.identify(request);
+    if (!identity) return refuse(socket, 401, 'Non connecté : ouvrez l’adresse affichée au démarrage.'), true;
+    const ticket = this.limits.admit(identity.role, request.socket.remoteAddress);
     if ('status' in ticket) return refuse(socket, ticket.status, ticket.text), true;
     // Released once, whichever comes first: the upgrade failing (socket closed) or the connection ending.
     socket.once('close', () => ticket.release());
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       if (!this.accepting) return ws.close(1001, 'arrêt');
       this.options.onAuthenticated?.(request.socket);
-      const connection = new Connection(ws, role, this.options.context, (closed) => {
+      const connection = new Connection(ws, identity, this.options.context, (closed) => {
         this.connections.delete(closed);
         ticket.release();
       });

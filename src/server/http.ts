@@ -4,6 +4,7 @@
  * injected dev scripts would break) serve as middleware inside `npm run dev`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JOIN_PATH } from '../protocol/classroom.ts';
 import { PROTOCOL_VERSION } from '../protocol/limits.ts';
 import type { ClientRole, LabInfo } from '../protocol/messages.ts';
 import type { Auth } from './auth.ts';
@@ -49,13 +50,24 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-/** Handles what the lab server owns (token exchange, /api/status); returns false for anything else. */
-export function createApiHandler(auth: Auth, labs: () => readonly LabInfo[]): (request: IncomingMessage, response: ServerResponse) => boolean {
+/**
+ * Handles what the lab server owns (token exchange, /api/status, and `join` for JOIN_PATH); returns
+ * false for anything else.
+ */
+export function createApiHandler<T>(
+  auth: Auth<T>,
+  labs: () => readonly LabInfo[],
+  join?: Handler,
+): (request: IncomingMessage, response: ServerResponse) => boolean {
   return (request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     if (auth.secure) response.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
     if (auth.exchange(request, response)) return true;
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname === JOIN_PATH && join) {
+      join(request, response);
+      return true;
+    }
     if (pathname !== '/api/status') return false;
     if (request.method !== 'GET') {
       json(response, 405, { error: 'GET attendu' });

@@ -15,13 +15,19 @@ import type { ResolvedConfig } from './config.ts';
 import { labPath } from './env.ts';
 import { PendingSockets } from './connection-limits.ts';
 import { Gateway } from './gateway.ts';
+import { HandsOn } from './hands-on.ts';
+import { handleJoin } from './join-api.ts';
 import { createApiHandler, createRequestHandler } from './http.ts';
 import { cachedReadiness, checkReadiness, loadLabs, readinessReason, type LabDefinition, type LoadedLabs, type Readiness } from './labs.ts';
 import { signalSession } from './processes.ts';
-import { resolveSandbox, type Sandbox } from './sandbox.ts';
+import { resolveSandbox, SandboxError, type Sandbox } from './sandbox.ts';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './server-limits.ts';
 import { SessionRegistry } from './session-registry.ts';
+import { flushScheduler } from './outbox.ts';
+import { parseScheduler } from './screen.ts';
 import { SlideRoom } from './slide-room.ts';
+import { StudentAccounts } from './student-accounts.ts';
+import type { Student } from './students.ts';
 import { createStaticHandler } from './static-files.ts';
 
 export interface Listening {
@@ -34,7 +40,9 @@ export interface Listening {
 
 export interface LabServer {
   readonly config: ResolvedConfig;
-  readonly auth: Auth;
+  readonly auth: Auth<Student>;
+  /** The hands-on class, with --hands-on. */
+  readonly handsOn: HandsOn | undefined;
   readonly labs: LoadedLabs;
   readonly sandbox: Sandbox;
   readonly registry: SessionRegistry;
@@ -62,6 +70,24 @@ const WILDCARD = new Set(['0.0.0.0', '::', '']);
 /** How long the lab list sent to pages reuses a readiness check (a new session always checks afresh). */
 const READINESS_TTL_MS = 5000;
 
+/**
+ * A hands-on class needs the server to switch accounts (root) and the pool of student accounts that
+ * labs/setup-user.sh makes; without them it says what to do rather than run students as one account.
+ */
+function startHandsOn(config: ResolvedConfig, sandbox: Sandbox, labs: ReadonlyMap<string, LabDefinition>, registry: SessionRegistry): HandsOn {
+  if (!sandbox.account) {
+    throw new SandboxError('--hands-on : lancez le serveur en root (sudo) : chaque élève a son propre compte, ce qu’un serveur sans root ne peut pas faire.');
+  }
+  const accounts = StudentAccounts.find(config.labUser, config.maxStudents);
+  if (accounts.size === 0) {
+    throw new SandboxError(`--hands-on : aucun compte d’élève (${config.labUser}-e01…) : lancez sudo COURS_LAB_STUDENTS=${config.maxStudents} bash labs/setup-user.sh.`);
+  }
+  if (accounts.size < config.maxStudents) {
+    console.error(`lab server: ${accounts.size} comptes d’élèves seulement : la classe en prendra ${accounts.size} (COURS_LAB_STUDENTS=${config.maxStudents} bash labs/setup-user.sh pour plus).`);
+  }
+  return new HandsOn(config, sandbox, accounts, labs, registry);
+}
+
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -69,8 +95,13 @@ function hostForUrl(host: string): string {
 export async function createLabServer(config: ResolvedConfig): Promise<LabServer> {
   const labs = loadLabs(config.labsDir);
   const sandbox = resolveSandbox(config);
-  const registry = new SessionRegistry(config, sandbox);
-  const auth = new Auth(config.audience, config.tls !== undefined);
+  // One per server, disposed with it: the screens' parsing and the connections' sends, once per turn.
+  const parse = parseScheduler();
+  const flush = flushScheduler();
+  const registry = new SessionRegistry(config, sandbox, parse);
+  const auth = new Auth<Student>(config.audience, config.tls !== undefined);
+  const handsOn = config.handsOn ? startHandsOn(config, sandbox, labs.labs, registry) : undefined;
+  auth.students = handsOn;
   const scheme = config.tls ? 'https' : 'http';
   const origins = new Set<string>(config.allowOrigins);
   const readiness = (lab: LabDefinition): Readiness => checkReadiness(lab, labPath(lab, config.env));
@@ -78,7 +109,14 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
   const labInfos = (): LabInfo[] =>
     [...labs.labs.values()].map((lab) => {
       const reason = readinessReason(listed(lab));
-      const info = { id: lab.id, title: lab.title, ready: reason === undefined, commands: Object.keys(lab.commands) };
+      const exercises = Object.keys(lab.exercises);
+      const info = {
+        id: lab.id,
+        title: lab.title,
+        ready: reason === undefined,
+        commands: Object.keys(lab.commands),
+        ...(exercises.length > 0 ? { exercises } : {}),
+      };
       return reason === undefined ? info : { ...info, reason };
     });
   // Sockets of the standalone HTTP server until they authenticate (Vite's own server has its limits).
@@ -89,9 +127,9 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     maxPerAddress: config.maxPerAddress,
     onAuthenticated: (socket) => pending.settle(socket),
     origins: () => origins,
-    context: { labs: labs.labs, registry, readiness, labInfos, slides: new SlideRoom() },
+    context: { labs: labs.labs, registry, readiness, labInfos, slides: new SlideRoom(), handsOn, flush },
   });
-  const api = createApiHandler(auth, labInfos);
+  const api = createApiHandler(auth, labInfos, (request, response) => handleJoin(request, response, auth, handsOn, () => origins));
   let httpServer: Server | undefined;
   let closing: Promise<void> | undefined;
 
@@ -119,6 +157,7 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
   const server: LabServer = {
     config,
     auth,
+    handsOn,
     labs,
     sandbox,
     registry,
@@ -152,12 +191,17 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     close() {
       closing ??= (async () => {
         httpServer?.close();
+        // The class first: its students' projects and accounts are the server's to remove, not the next one's.
+        await handsOn?.endClass();
+        handsOn?.dispose();
         // Pages learn why (detached: shutdown) before their socket closes; the shells are stopped meanwhile.
         const ended = registry.shutdown('shutdown');
         gateway.closeAll();
         await ended;
         gateway.terminateAll();
         gateway.dispose();
+        parse.dispose();
+        flush.dispose();
         httpServer?.closeAllConnections();
       })();
       return closing;

@@ -2,10 +2,12 @@
  * Everything one WebSocket sends, in order: binary output frames and JSON messages of all its channels.
  *
  * Each write is a syscall through the loopback TCP stack, the server's biggest cost per pty chunk, and
- * a pty read returns at most 4095 bytes (the kernel's n_tty buffer). So output is coalesced, without ever
- * delaying an idle keystroke:
- * - output goes out at the end of the event-loop turn it arrived in (setImmediate), so an echo leaves
- *   within microseconds;
+ * a pty read returns at most 4095 bytes (the kernel's n_tty buffer; pty-host.ts reads what a flood has
+ * ready into chunks of up to 64 KiB). So output is coalesced, without ever delaying an idle keystroke:
+ * - output that is not part of a flood (a read shorter than full: an echo, a prompt) goes out at once
+ *   when nothing is queued before it: under fifty flooding sessions, waiting for the end of the turn
+ *   meant waiting behind every other pty read of that turn, several milliseconds per keystroke;
+ * - other output goes out at the end of the event-loop turn it arrived in (setImmediate);
  * - while a send is pending (the socket has not taken the previous frame), output keeps coalescing;
  * - while the pty delivers full reads (it has more ready: a flood), a frame is held until it reaches
  *   COALESCE_BYTES, a shorter read ends the burst, or FLOOD_HOLD_MS passes. One frame of 64 KiB instead
@@ -17,7 +19,7 @@
 import { OUTPUT_HEADER_BYTES } from '../protocol/frame.ts';
 import { BATCH_MAX_BYTES, CONNECTION_BUFFER_CAP } from '../protocol/limits.ts';
 
-/** A pty read this long means the kernel buffer was full: more output is ready. */
+/** A chunk this long means the pty's buffer was full when read: more output is ready. */
 export const FULL_READ_BYTES = 4000;
 /** A flood's frames are held until this size (or until the burst ends). */
 export const COALESCE_BYTES = 64 * 1024;
@@ -29,6 +31,7 @@ export const COALESCE_BYTES = 64 * 1024;
  */
 export const FLOOD_HOLD_MS = 16;
 import { encodeMessage, type ServerMessage } from '../protocol/messages.ts';
+import { TurnScheduler } from './turn-scheduler.ts';
 
 /** The part of a ws WebSocket the outbox uses (a fake in unit tests). */
 export interface SendingSocket {
@@ -74,15 +77,15 @@ export class FrameCache {
   }
 }
 
-/** Outboxes with something to send; flushed together once per event-loop turn. */
-const dirty = new Set<Outbox>();
-let flushScheduled = false;
+/** Outboxes with something to send, flushed together once per event-loop turn. */
+export type FlushScheduler = TurnScheduler<Outbox>;
 
-function flushDirty(): void {
-  flushScheduled = false;
-  const list = [...dirty];
-  dirty.clear();
-  for (const outbox of list) outbox.flush();
+export function flushScheduler(): FlushScheduler {
+  return new TurnScheduler<Outbox>((pending) => {
+    const list = [...pending];
+    pending.clear();
+    for (const outbox of list) outbox.flush();
+  });
 }
 
 export class Outbox {
@@ -94,6 +97,8 @@ export class Outbox {
 
   constructor(
     private readonly socket: SendingSocket,
+    /** The lab server's: sends every outbox's queue once per turn. */
+    private readonly scheduler: FlushScheduler,
     /** Called once when the page stopped taking data and the cap is reached, or a send failed. */
     private readonly onBroken: (reason: string) => void,
   ) {}
@@ -118,6 +123,7 @@ export class Outbox {
       this.queue.push({ kind: 'output', channel, frames: [frames], bytes });
     }
     this.queued(bytes);
+    if (!frames.full && this.queue.length === 1) this.forceFlush();
   }
 
   sendMessage(message: ServerMessage): void {
@@ -142,7 +148,7 @@ export class Outbox {
     this.closed = true;
     this.queue.length = 0;
     this.queuedBytes = 0;
-    dirty.delete(this);
+    this.scheduler.delete(this);
     this.clearHold();
   }
 
@@ -186,11 +192,7 @@ export class Outbox {
 
   private schedule(): void {
     if (this.sending || this.closed) return;
-    dirty.add(this);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flushDirty);
-    }
+    this.scheduler.add(this);
   }
 
   private readonly sent = (error?: Error): void => {

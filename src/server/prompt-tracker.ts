@@ -26,11 +26,18 @@ export class PromptTracker {
     return { atPrompt: false, commandId: this.busy.commandId };
   }
 
-  /** The shell's output, in order. */
-  output(chunk: Buffer): void {
+  /**
+   * The shell's output, in order. Returns the exit status the last complete mark in it carries (the
+   * status of the command that just ended, or of nothing at the first prompt), else undefined.
+   */
+  output(chunk: Buffer): number | undefined {
     const head = chunk.subarray(0, MAX_MARK_BYTES);
-    const across = this.tail.length > 0 ? lastMarkEnd(Buffer.concat([this.tail, head])) - this.tail.length : -1;
-    const end = Math.max(lastMarkEnd(chunk), across);
+    const joined = this.tail.length > 0 ? Buffer.concat([this.tail, head]) : undefined;
+    const acrossMark = joined ? lastMark(joined) : undefined;
+    const inChunk = lastMark(chunk);
+    const across = acrossMark ? { end: acrossMark.end - (joined?.length ?? 0) + head.length, status: acrossMark.status } : undefined;
+    const mark = inChunk && (!across || inChunk.end >= across.end) ? inChunk : across;
+    const end = mark?.end ?? -1;
     if (end >= 0) {
       this.marked = true;
       this.busy = undefined;
@@ -38,6 +45,7 @@ export class PromptTracker {
     const after = end >= 0 ? chunk.subarray(end) : chunk.length >= MAX_MARK_BYTES - 1 ? chunk : Buffer.concat([this.tail, chunk]);
     // A copy: the tail must not pin the whole chunk.
     this.tail = Buffer.from(after.subarray(Math.max(0, after.length - (MAX_MARK_BYTES - 1))));
+    return mark?.status;
   }
 
   /** `run` typed a command of the lab: it holds the terminal until the next mark. */
@@ -57,13 +65,14 @@ export class PromptTracker {
   }
 }
 
-/** The index just after the last complete mark in `data`, or -1. */
-function lastMarkEnd(data: Buffer): number {
-  let end = -1;
+/** The last complete mark in `data`: the index just after it, and the status it carries. */
+function lastMark(data: Buffer): { readonly end: number; readonly status: number } | undefined {
+  let found: { end: number; status: number } | undefined;
   for (let at = data.indexOf(MARK); at >= 0; at = data.indexOf(MARK, at + 1)) {
-    let i = at + MARK.length;
-    while (i < data.length && i - (at + MARK.length) < 3 && (data[i] ?? 0) >= 0x30 && (data[i] ?? 0) <= 0x39) i++;
-    if (i < data.length && data[i] === BEL && i > at + MARK.length) end = i + 1;
+    const digits = at + MARK.length;
+    let i = digits;
+    while (i < data.length && i - digits < 3 && (data[i] ?? 0) >= 0x30 && (data[i] ?? 0) <= 0x39) i++;
+    if (i < data.length && data[i] === BEL && i > digits) found = { end: i + 1, status: Number(data.toString('latin1', digits, i)) };
   }
-  return end;
+  return found;
 }

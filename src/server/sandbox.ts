@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from './config.ts';
 import { DEFAULT_PATH } from './env.ts';
 import { findOnPath } from './labs.ts';
+import { joinArgv, type StudentCgroup } from './cgroups.ts';
 import { createSessionDir, removeSessionDir } from './session-dir.ts';
 
 /** bwrap: full sandbox; pidns: a PID namespace only (unshare); none: the shell's session, nothing more. */
@@ -51,6 +52,21 @@ export interface Sandbox {
   createSessionDir(parent: string, prefix: string): string;
   /** Removes a session directory as the shell's account; never rejects (see session-dir.ts). */
   removeSessionDir(dir: string): Promise<string | undefined>;
+  /**
+   * The same isolation for a student: their own account, within their limits (hands-on class), with
+   * their own folder (`ownDir`: what their labs provisioned) readable in the sandbox.
+   */
+  forStudent(account: LabAccount, limits: StudentShellLimits, ownDir: string): Sandbox;
+}
+
+/** What bounds one student's shells besides the isolation every lab shell has. */
+export interface StudentShellLimits {
+  /** RLIMIT_NPROC of the account. */
+  readonly processes: number;
+  /** RLIMIT_FSIZE, bytes. */
+  readonly fileBytes: number;
+  /** The student's cgroup (memory, CPU weight), when the machine has one for them. */
+  readonly cgroup: StudentCgroup | undefined;
 }
 
 export class SandboxError extends Error {
@@ -72,7 +88,7 @@ function lookupAccount(name: string): LabAccount | undefined {
  */
 export const LAB_NICENESS = ['nice', '-n', '10'];
 
-function bwrapArgs(dir: string, labsDir: string): string[] {
+function bwrapArgs(dir: string, labsDir: string, ownDir: string | undefined): string[] {
   return [
     '--die-with-parent',
     '--unshare-pid',
@@ -86,6 +102,8 @@ function bwrapArgs(dir: string, labsDir: string): string[] {
     '--tmpfs', '/run/lock',
     // The labs' own scripts and files, visible even when the project lives under /tmp (a CI checkout).
     '--ro-bind', labsDir, labsDir,
+    // A student's provisioned files (clouds.yaml), even when the state directory is under /tmp.
+    ...(ownDir === undefined ? [] : ['--ro-bind', ownDir, ownDir]),
     '--bind', dir, dir,
     '--chdir', dir,
     '--',
@@ -107,7 +125,21 @@ function unshareArgs(root: boolean): string[] {
   return ['unshare', ...(root ? [] : ['--map-current-user']), '--pid', '--fork', '--kill-child', '--mount-proc', '--'];
 }
 
-function build(mode: IsolationMode, account: LabAccount | undefined, userName: string, labsDir: string, warnings: string[]): Sandbox {
+/** Run as root before the drop: join the student's cgroup, then set the account's rlimits. */
+function limitArgv(limits: StudentShellLimits | undefined): string[] {
+  if (!limits) return [];
+  return [...joinArgv(limits.cgroup), 'prlimit', `--nproc=${limits.processes}`, `--fsize=${limits.fileBytes}`, '--'];
+}
+
+function build(
+  mode: IsolationMode,
+  account: LabAccount | undefined,
+  userName: string,
+  labsDir: string,
+  warnings: string[],
+  student?: { readonly limits: StudentShellLimits; readonly ownDir: string },
+): Sandbox {
+  const limits = student?.limits;
   const who = account ? `compte ${account.name} (uid ${account.uid})` : `compte ${userName}`;
   const descriptions: Record<IsolationMode, string> = {
     bwrap: `${who}, bwrap (espace de PID privé, système en lecture seule)`,
@@ -125,15 +157,16 @@ function build(mode: IsolationMode, account: LabAccount | undefined, userName: s
     command(shell, dir) {
       let argv: string[];
       if (mode === 'pidns') {
-        argv = [...LAB_NICENESS, ...unshareArgs(root), ...(account ? dropTo(account, true) : []), ...shell];
+        argv = [...limitArgv(limits), ...LAB_NICENESS, ...unshareArgs(root), ...(account ? dropTo(account, true) : []), ...shell];
       } else {
-        const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir, labsDir), ...shell] : shell)];
-        argv = [...(account ? dropTo(account, false) : []), ...inner];
+        const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir, labsDir, student?.ownDir), ...shell] : shell)];
+        argv = [...limitArgv(limits), ...(account ? dropTo(account, false) : []), ...inner];
       }
       return { file: argv[0] ?? 'bash', args: argv.slice(1) };
     },
     createSessionDir: (parent, prefix) => createSessionDir(parent, prefix, account),
     removeSessionDir: (dir) => removeSessionDir(dir, account),
+    forStudent: (other, studentLimits, ownDir) => build(mode, other, other.name, labsDir, [], { limits: studentLimits, ownDir }),
   };
 }
 

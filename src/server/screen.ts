@@ -22,6 +22,7 @@ import { SerializeAddon } from '@xterm/addon-serialize';
 import { SCREEN_HIGH_WATERMARK, SCREEN_LOW_WATERMARK, SNAPSHOT_SCROLLBACK } from '../protocol/limits.ts';
 import { Disposable, toDisposable } from './lifecycle.ts';
 import { PlainRuns } from './plain-runs.ts';
+import { TurnScheduler } from './turn-scheduler.ts';
 
 // @xterm/headless is a CommonJS bundle whose named exports Node cannot detect: take them off the default.
 const { Terminal } = headless;
@@ -41,25 +42,19 @@ const PARSE_SLICE_BYTES = 16 * 1024;
 /** xterm's synchronous write (internal, pinned @xterm/headless 6.0.0; the screen tests fail if it moves). */
 type WriteSync = (data: Uint8Array) => void;
 
-const pendingScreens = new Set<Screen>();
-let parseScheduled = false;
+/** The screens with bytes to parse, parsed round-robin a slice at a time within PARSE_BUDGET_MS a turn. */
+export type ParseScheduler = TurnScheduler<Screen>;
 
-function parseTurn(): void {
-  parseScheduled = false;
-  const deadline = performance.now() + PARSE_BUDGET_MS;
-  while (pendingScreens.size > 0 && performance.now() < deadline) {
-    for (const screen of [...pendingScreens]) {
-      if (!screen.parseSlice()) pendingScreens.delete(screen);
-      if (performance.now() >= deadline) break;
+export function parseScheduler(): ParseScheduler {
+  return new TurnScheduler<Screen>((pending) => {
+    const deadline = performance.now() + PARSE_BUDGET_MS;
+    while (pending.size > 0 && performance.now() < deadline) {
+      for (const screen of [...pending]) {
+        if (!screen.parseSlice()) pending.delete(screen);
+        if (performance.now() >= deadline) break;
+      }
     }
-  }
-  if (pendingScreens.size > 0) scheduleParse();
-}
-
-function scheduleParse(): void {
-  if (parseScheduled) return;
-  parseScheduled = true;
-  setImmediate(parseTurn);
+  });
 }
 
 function keepLinesFor(rows: number): number {
@@ -106,6 +101,8 @@ export class Screen extends Disposable {
   constructor(
     cols: number,
     rows: number,
+    /** The lab server's: parses every screen's queue, a turn at a time. */
+    private readonly scheduler: ParseScheduler,
     /** Told when parsing falls behind (pause the pty) and when it has caught up. */
     private readonly onBehind: (behind: boolean) => void,
     /** Gets the replies to the queries parsed: only the session's live screen should have one. */
@@ -124,7 +121,7 @@ export class Screen extends Disposable {
     if (onReply) this.register(this.terminal.onData(onReply));
     this.register(
       toDisposable(() => {
-        pendingScreens.delete(this);
+        scheduler.delete(this);
         this.queue.length = 0;
         this.terminal.dispose();
       }),
@@ -188,7 +185,7 @@ export class Screen extends Disposable {
   private drain(): void {
     for (const part of this.runs.flush()) this.enqueue(part);
     while (this.parseSlice());
-    pendingScreens.delete(this);
+    this.scheduler.delete(this);
   }
 
   private enqueue(bytes: Buffer): void {
@@ -196,8 +193,7 @@ export class Screen extends Disposable {
     this.generation++;
     this.queue.push(bytes);
     this.queuedBytes += bytes.length;
-    pendingScreens.add(this);
-    scheduleParse();
+    this.scheduler.add(this);
     if (!this.behind && this.queuedBytes > SCREEN_HIGH_WATERMARK) {
       this.behind = true;
       this.onBehind(true);

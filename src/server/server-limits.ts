@@ -45,3 +45,32 @@ export const ATTACH_BURST = 2 * MAX_CHANNELS_PER_CLIENT;
  * cut after this: a page that does not read will not read the close frame either.
  */
 export const OVERFLOW_CLOSE_MS = 2000;
+
+// --- A student's share of the machine (hands-on class, --hands-on) ---
+
+/** Students a class takes by default (--max-students); at most as many as labs/setup-user.sh made accounts. */
+export const DEFAULT_MAX_STUDENTS = 30;
+/** Labs one student may have open at once (each is a shell, and maybe a VM). */
+export const STUDENT_MAX_SESSIONS = 4;
+/**
+ * RLIMIT_NPROC of a student's account (processes and threads of that uid, machine-wide): a fork bomb
+ * stops there. A qemu guest under TCG uses about 10 threads, libvirt's session daemons about 20.
+ */
+export const STUDENT_MAX_PROCESSES = 256;
+/** RLIMIT_FSIZE: no file of a student's grows past this (`qemu-img create -f raw disk 10G` fails at once). */
+export const STUDENT_MAX_FILE_BYTES = 4 * 1024 ** 3;
+/** Memory of all a student's processes (cgroup, when the machine lets the server make one). */
+export const STUDENT_MEMORY_BYTES = 1536 * 1024 ** 2;
+/**
+ * CPU weight of a student's processes against everything else (cgroup v1 cpu.shares, default 1024): a
+ * student's `yes` gets a quarter of what a default process gets, on top of the labs' nice 10.
+ */
+export const STUDENT_CPU_SHARES = 256;
+/** A provision hook (a student's OpenStack project) that takes longer than this failed. */
+export const PROVISION_TIMEOUT_MS = 120_000;
+/** The class panel's `class` messages: at most one per this, however busy the class is. */
+export const ROSTER_INTERVAL_MS = 250;
+/** Running VMs of all students together by default (--max-vms): a TCG guest takes a core while it boots. */
+export const DEFAULT_MAX_VMS = 4;
+/** How often the class's running VMs are counted against --max-vms. */
+export const VM_CHECK_MS = 2000;

@@ -5,7 +5,7 @@
  * process of the shell is gone and its working directory removed.
  */
 import { join } from 'node:path';
-import { errorValue } from '../protocol/errors.ts';
+import { errorValue, type ErrorValue } from '../protocol/errors.ts';
 import { DATA_FLUSH_MS, START_FAILURE_WINDOW_MS } from '../protocol/limits.ts';
 import type { DetachReason, SessionRole } from '../protocol/messages.ts';
 import { Attachment, type Peer } from './attachment.ts';
@@ -21,7 +21,23 @@ import { PtyHost, type PtyExit } from './pty-host.ts';
 import type { SessionRecorder } from './recorder.ts';
 import { runRefusal } from './run-gate.ts';
 import type { Sandbox } from './sandbox.ts';
-import { Screen } from './screen.ts';
+import { Screen, type ParseScheduler } from './screen.ts';
+import { TypedLine } from './typed-line.ts';
+import { runExercise, type CheckSpawn } from './check-runner.ts';
+
+/**
+ * Whose a session is when it is not the presenter's: a student of a hands-on class (hands-on.ts). Their
+ * shells run in their own sandbox with extra variables (LAB_OWNER, LAB_OWNER_DIR), and what they run is
+ * reported for the presenter's class panel.
+ */
+export interface SessionOwner {
+  readonly sandbox: Sandbox;
+  readonly env: Readonly<Record<string, string>>;
+  /** A command was typed, by ▶ or by hand (typed-line.ts): its text. */
+  command(text: string): void;
+  /** The shell is back at its prompt (OSC 133;D): the exit status of what ran. */
+  status(exit: number): void;
+}
 
 export interface SessionOptions {
   readonly lab: LabDefinition;
@@ -30,6 +46,9 @@ export interface SessionOptions {
   readonly rows: number;
   readonly config: ResolvedConfig;
   readonly sandbox: Sandbox;
+  readonly owner?: SessionOwner;
+  /** The lab server's screen parser (screen.ts). */
+  readonly parse: ParseScheduler;
   /** Told once, when the session is disposed (the registry forgets it). */
   readonly onDisposed: (session: Session) => void;
 }
@@ -47,7 +66,13 @@ export class Session extends Disposable {
   private screen: Screen;
   /** Whether the shell is at its prompt, for `run` (a ▶ must not type into qemu's console). */
   private readonly prompt = new PromptTracker();
+  /** What a student types, for the class panel (only for an owner). */
+  private readonly typedLine: TypedLine | undefined;
+  /** Whether each student page was last told the presenter watches (student rooms only). */
+  private readonly toldWatched = new WeakMap<Attachment, boolean>();
   private exited = false;
+  /** An exercise's checks are running (one « Vérifier » at a time per session). */
+  private verifying = false;
   private startedAt = 0;
   private readonly idle: IdleTimer;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -59,6 +84,7 @@ export class Session extends Disposable {
     super();
     this.lab = options.lab;
     this.room = options.room;
+    this.typedLine = options.owner ? new TypedLine() : undefined;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.dir = this.newDir();
     this.screen = this.newScreen(options.cols, options.rows);
@@ -74,6 +100,11 @@ export class Session extends Disposable {
 
   get size(): { readonly cols: number; readonly rows: number } {
     return { cols: this.screen.cols, rows: this.screen.rows };
+  }
+
+  /** The presenter's sandbox, or the student's own. */
+  private get sandbox(): Sandbox {
+    return this.options.owner?.sandbox ?? this.options.sandbox;
   }
 
   get pid(): number | undefined {
@@ -96,9 +127,8 @@ export class Session extends Disposable {
     return this.register(toDisposable(() => this.recorders.delete(recorder)));
   }
 
-  /** Presenter pages take the writer role unless they ask to view; the audience only ever views. */
-  attach(peer: Peer, channel: number, mode: 'write' | 'view'): Attachment {
-    const role: SessionRole = peer.role === 'presenter' && mode === 'write' ? 'writer' : 'viewer';
+  /** The connection decides the role (connection.ts): a new writer takes over from the previous one. */
+  attach(peer: Peer, channel: number, role: SessionRole): Attachment {
     const attachment = new Attachment(peer, channel, role);
     if (role === 'writer') {
       this.writer?.demote();
@@ -111,7 +141,19 @@ export class Session extends Disposable {
     peer.outbox.sendMessage({ type: 'attached', channel, lab: this.lab.id, room: this.room, role, cols, rows });
     attachment.sync(this.screen.snapshot(), this.exited);
     this.applyPause();
+    this.tellWatched();
     return attachment;
+  }
+
+  /** In a student's session, their pages know whether a presenter page is watching it. */
+  private tellWatched(): void {
+    if (!this.options.owner) return;
+    const watching = [...this.attachments].some((a) => a.peer.role === 'presenter');
+    for (const a of this.attachments) {
+      if (a.peer.role !== 'student' || this.toldWatched.get(a) === watching) continue;
+      if (watching || this.toldWatched.has(a)) a.peer.outbox.sendMessage({ type: 'watched', channel: a.channel, watching });
+      this.toldWatched.set(a, watching);
+    }
   }
 
   detach(attachment: Attachment, reason: DetachReason, notify = true): void {
@@ -121,6 +163,7 @@ export class Session extends Disposable {
     attachment.peer.released(attachment.channel);
     if (this.writer === attachment) this.writer = undefined;
     this.applyPause();
+    this.tellWatched();
     if (this.attachments.size === 0 && !this.isDisposed) {
       this.graceTimer = setTimeout(() => this.end('ended'), this.options.config.graceMs);
     }
@@ -137,6 +180,7 @@ export class Session extends Disposable {
     this.idle.touch();
     for (const recorder of this.recorders) recorder.input(data);
     this.prompt.typed(data);
+    if (this.typedLine) for (const line of this.typedLine.feed(data)) if (line !== '') this.options.owner?.command(line);
     this.pty.write(binary ? Buffer.from(data, 'latin1') : data);
   }
 
@@ -170,7 +214,9 @@ export class Session extends Disposable {
     const refusal = force ? undefined : runRefusal(this.lab, commandId, this.prompt.state, this.pty.foreground);
     if (refusal) return attachment.peer.outbox.sendMessage({ type: 'run-refused', channel: attachment.channel, commandId, ...refusal });
     this.prompt.ran(commandId);
-    const typed = `${(this.lab.commands[commandId] ?? '').replace(/\r?\n/g, '\r')}\r`;
+    const text = this.lab.commands[commandId] ?? '';
+    this.options.owner?.command(text.split('\n')[0] ?? text);
+    const typed = `${text.replace(/\r?\n/g, '\r')}\r`;
     this.idle.touch();
     for (const recorder of this.recorders) {
       recorder.marker(commandId);
@@ -213,6 +259,50 @@ export class Session extends Disposable {
     }
   }
 
+  /**
+   * Writer only: runs exercise `exerciseId`'s checks in this session's sandbox (check-runner.ts) and
+   * answers `verified`. Resolves whether every check passed (undefined when it did not run).
+   */
+  async verify(attachment: Attachment, exerciseId: string): Promise<boolean | undefined> {
+    if (attachment !== this.writer) return attachment.fail(errorValue('NOT_WRITER')), undefined;
+    const exercise = Object.hasOwn(this.lab.exercises, exerciseId) ? this.lab.exercises[exerciseId] : undefined;
+    if (!exercise) return attachment.fail(errorValue('UNKNOWN_EXERCISE', { detail: exerciseId })), undefined;
+    if (this.verifying) return attachment.fail(errorValue('VERIFY_BUSY')), undefined;
+    this.verifying = true;
+    this.idle.touch();
+    try {
+      const results = await runExercise(exercise, (command) => this.checkSpawn(command));
+      attachment.peer.outbox.sendMessage({ type: 'verified', channel: attachment.channel, exercise: exerciseId, results });
+      const passed = results.every((result) => result.state === 'pass');
+      console.log(`lab server: ${this.room}/${this.lab.id} vérifie ${exerciseId} : ${passed ? 'réussi' : results.map((r) => `${r.check} ${r.state}`).join(', ')}`);
+      return passed;
+    } finally {
+      this.verifying = false;
+    }
+  }
+
+  /**
+   * A check runs as the shell does, without a terminal: `bash -c`, with the lab's start-up file as
+   * BASH_ENV when its shell has one (the cloud lab's rc points openstack at the right clouds.yaml).
+   */
+  private checkSpawn(command: string): CheckSpawn {
+    const shell = labShellArgv(this.lab);
+    const rcfile = shell[shell.indexOf('--rcfile') + 1];
+    const env = { ...this.shellEnv(), ...(shell.includes('--rcfile') && rcfile ? { BASH_ENV: rcfile } : {}) };
+    const { file, args } = this.sandbox.command(['bash', '-c', command], this.dir);
+    return { file, args, cwd: this.dir, env };
+  }
+
+  private shellEnv(): Record<string, string> {
+    const { lab, config, owner } = this.options;
+    return { ...buildLabEnv(lab, { user: this.sandbox.userName, home: this.dir }, config.env), ...owner?.env };
+  }
+
+  /** Tells every page of the session something went wrong (an error message in their pane). */
+  notify(error: ErrorValue): void {
+    for (const a of this.attachments) a.fail(error);
+  }
+
   /** Detaches every page (telling it why), then disposes. */
   end(reason: DetachReason): void {
     for (const a of [...this.attachments]) this.detach(a, reason);
@@ -234,20 +324,21 @@ export class Session extends Disposable {
 
   /** As the lab account (session-dir.ts); a failure is logged, and told to the pages when they stay. */
   private async removeDir(dir: string, tell: boolean): Promise<void> {
-    const problem = await this.options.sandbox.removeSessionDir(dir);
+    const problem = await this.sandbox.removeSessionDir(dir);
     if (problem === undefined) return;
     console.error(`lab server: cannot remove ${dir}: ${problem}`);
     if (tell) for (const a of this.attachments) a.fail(errorValue('LAB_CLEANUP_FAILED', { detail: problem }));
   }
 
   private newDir(): string {
-    return this.options.sandbox.createSessionDir(join(this.options.config.stateDir, 'labs', this.lab.id), this.room);
+    return this.sandbox.createSessionDir(join(this.options.config.stateDir, 'labs', this.lab.id), this.room);
   }
 
   private newScreen(cols: number, rows: number): Screen {
     const screen = new Screen(
       cols,
       rows,
+      this.options.parse,
       (behind) => {
         if (screen === this.screen) this.pty?.setPaused('screen', behind);
       },
@@ -260,8 +351,9 @@ export class Session extends Disposable {
   }
 
   private startShell(cols: number, rows: number): void {
-    const { lab, sandbox, config } = this.options;
-    const env = buildLabEnv(lab, { user: sandbox.userName, home: this.dir }, config.env);
+    const { lab } = this.options;
+    const sandbox = this.sandbox;
+    const env = this.shellEnv();
     const { file, args } = sandbox.command(labShellArgv(lab), this.dir);
     const pty: PtyHost = new PtyHost(
       { file, args, cwd: this.dir, env, cols, rows, sandboxed: sandbox.isolated },
@@ -283,7 +375,8 @@ export class Session extends Disposable {
 
   private output(chunk: Buffer): void {
     this.screen.write(chunk);
-    this.prompt.output(chunk);
+    const status = this.prompt.output(chunk);
+    if (status !== undefined) this.options.owner?.status(status);
     for (const recorder of this.recorders) recorder.output(chunk);
     const frames = new FrameCache(chunk);
     for (const a of this.attachments) {

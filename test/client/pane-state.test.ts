@@ -44,8 +44,15 @@ const EVENTS: readonly PaneEvent[] = [
   server({ type: 'error', channel: 0, code: 'SESSION_NOT_FOUND', message: 'Pas encore ouvert.', hint: 'Attendez.' }),
   refused,
   server({ type: 'run-refused', channel: 0, commandId: 'uname', reason: 'no-guest', message: 'la VM ne tourne pas dans ce terminal' }),
+  server({ type: 'watched', channel: 0, watching: true }),
+  server({ type: 'watched', channel: 0, watching: false }),
+  server({ type: 'class', students: [] }),
+  server({ type: 'class-ended' }),
+  server({ type: 'error', channel: 0, code: 'LAB_PREPARING', message: 'Préparation de votre lab…', hint: 'Quelques secondes.' }),
   ...(['connecting', 'live', 'reconnecting', 'offline', 'unauthorized'] as const).map(connection),
   { type: 'replay' },
+  { type: 'replay', reason: 'Votre lab personnel n’a pas pu être préparé.' },
+  { type: 'retarget' },
   { type: 'go-live' },
   { type: 'reset' },
   { type: 'run', commandId: 'ls' },
@@ -150,14 +157,25 @@ describe('the pane model', () => {
           }
           if (message.type === 'status' && message.state === 'running') check(next.message === undefined && next.session === 'running', 'running');
           if (message.type === 'status' && message.state === 'restarting') check(next.message === RESTARTING_TEXT, 'restarting');
-          if (['welcome', 'slide', 'resized'].includes(message.type) || (message.type === 'status' && message.state === 'lagging')) check(next === state, 'no change');
+          if (['welcome', 'slide', 'resized', 'class', 'class-ended'].includes(message.type) || (message.type === 'status' && message.state === 'lagging')) {
+            check(next === state, 'no change');
+          }
+          if (message.type === 'watched') check(next.watched === (message.watching && state.attached), 'watched');
+          if (message.type === 'attached' || message.type === 'detached') check(!next.watched, 'watched outlives its attachment');
         }
+        // Only an attached pane (not a replay) is watched; only a replay has a reason to replay.
+        check(!next.watched || (next.attached && !next.replaying), 'watched while not attached');
+        check(next.replayReason === undefined || next.replaying, 'replay reason without replay');
+        if (event.type === 'retarget' && !state.replaying) {
+          check(!next.attached && next.role === undefined && !next.watched && next.message === undefined && next.notice === undefined, 'retarget');
+        }
+        if (event.type === 'replay') check(next.replayReason === event.reason, 'replay reason');
         if (event.type === 'connection') {
           check(next.connection === event.state, 'connection');
-          if (event.state !== 'live') check(!next.attached && next.notice === undefined, 'connection lost');
+          if (event.state !== 'live') check(!next.attached && !next.watched && next.notice === undefined, 'connection lost');
           if (event.state === 'unauthorized') check(next.message === UNAUTHORIZED_TEXT, 'unauthorized');
         }
-        if (event.type === 'replay') check(next.replaying && next.role === undefined && !next.attached && next.notice === undefined, 'replay');
+        if (event.type === 'replay') check(next.replaying && next.role === undefined && !next.watched && !next.attached && next.notice === undefined, 'replay');
         if (event.type === 'run' || event.type === 'dismiss') check(next.notice === undefined, 'notice kept');
         if (event.type === 'reset') check(same(next, isWriter(state) ? { ...state, message: undefined, notice: undefined } : state), 'reset');
       }
@@ -182,5 +200,41 @@ describe('the pane model', () => {
     const seen = steps.map((_, i) => run(live, steps.slice(0, i + 1)).message);
     expect(seen).toEqual([undefined, RESTARTING_TEXT, undefined, undefined]);
     expect(badge(run(live, steps))).toBe('live');
+  });
+
+  it('shows that the presenter watches a student’s terminal, until told otherwise or the pane leaves', () => {
+    const live = run(initialModel('write'), [connection('live'), attached('writer'), snapshot]);
+    const watched = reduce(live, server({ type: 'watched', channel: 0, watching: true }));
+    expect(watched.watched).toBe(true);
+    expect(reduce(watched, server({ type: 'watched', channel: 0, watching: false })).watched).toBe(false);
+    expect(reduce(watched, connection('reconnecting')).watched).toBe(false);
+    expect(reduce(watched, { type: 'retarget' }).watched).toBe(false);
+    // Watching changes nothing else: the student keeps typing.
+    expect({ ...watched, watched: false }).toEqual(live);
+    expect(isWriter(watched)).toBe(true);
+  });
+
+  it('moves a student’s pane to another room: no writer until the new session says so', () => {
+    const own = run(initialModel('write'), [connection('live'), attached('writer'), snapshot, refused]);
+    const moving = reduce(own, { type: 'retarget' });
+    expect(moving).toMatchObject({ attached: false, role: undefined, notice: undefined, message: undefined });
+    expect(canRun(moving)).toBe(false);
+    const presenter = run(moving, [attached('viewer'), snapshot]);
+    expect({ badge: badge(presenter), readOnly: isReadOnly(presenter), canRun: canRun(presenter) }).toEqual({ badge: 'viewer', readOnly: true, canRun: false });
+    // A pane replaying for want of a server is not moved by a choice of room.
+    const replaying = reduce(own, { type: 'replay' });
+    expect(reduce(replaying, { type: 'retarget' })).toBe(replaying);
+  });
+
+  it('says why a student’s lab replays, and forgets it when going live', () => {
+    const preparing = run(initialModel('write'), [
+      connection('live'),
+      server({ type: 'error', channel: 0, code: 'LAB_PREPARING', message: 'Préparation de votre lab…', hint: 'Quelques secondes.' }),
+    ]);
+    expect(preparing.message).toBe('Préparation de votre lab…\nQuelques secondes.');
+    const failed = reduce(preparing, { type: 'replay', reason: 'Votre lab personnel n’a pas pu être préparé.' });
+    expect(failed).toMatchObject({ replaying: true, replayReason: 'Votre lab personnel n’a pas pu être préparé.', message: undefined });
+    expect(badge(failed)).toBe('replay');
+    expect(reduce(failed, { type: 'go-live' }).replayReason).toBeUndefined();
   });
 });

@@ -8,11 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fenceLines } from '../../src/deck/fences.ts';
 import { loadDeck } from '../../src/deck/load.ts';
 import type { Slide } from '../../src/deck/parse.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const FENCE = /^ *(`{3,}|~{3,})/;
 const COMMAND = /^\*\$ /;
 const COURSE_COMMENT = /^#( |$)/;
 const OTHER_MACHINE = /^\*[\w.-]+@[\w.-]+\$ /;
@@ -28,18 +28,16 @@ function visibleBlocks(slide: Slide): CodeLine[][] {
   const blocks: CodeLine[][] = [];
   let block: CodeLine[] | undefined;
   const lines = slide.raw.split('\n');
+  const kinds = fenceLines(lines);
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i] ?? '';
-    if (block === undefined && text.trimEnd() === '???') break;
-    if (FENCE.test(text)) {
-      if (block === undefined) block = [];
-      else {
-        blocks.push(block);
-        block = undefined;
-      }
-      continue;
-    }
-    block?.push({ line: slide.line + i, text });
+    const kind = kinds[i];
+    if (kind === 'text' && text.trimEnd() === '???') break;
+    if (kind === 'open') block = [];
+    else if (kind === 'close' && block !== undefined) {
+      blocks.push(block);
+      block = undefined;
+    } else if (kind === 'code') block?.push({ line: slide.line + i, text });
   }
   return blocks;
 }

@@ -34,7 +34,7 @@ describe('the course slides', () => {
   it('keep every slide of the course, as remark counts them', () => {
     expect(deck.slides.length - added.length).toBe(manifest.courseSlides);
     expect(remarkSlideCount(deck.source) - added.length).toBe(manifest.courseSlides);
-    for (const slide of added) expect(slide.properties['added']).toMatch(/^(demo|split)$/);
+    for (const slide of added) expect(slide.properties['added']).toMatch(/^(demo|split|exercise)$/);
   });
 
   it.runIf(original !== undefined)('match the 2016 original slide for slide', () => {

@@ -3,17 +3,13 @@
  * process with the project's labs): the guest learns the pane's size at its prompt, a long command shows
  * whole, and each query the guest sends gets exactly one answer (the server's, not also the pane's).
  */
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from '../helpers/browser.ts';
-import { gotoDemoSlide, openDeck, PANE, runCommand, runCommandId, waitForPane } from '../helpers/deck-page.ts';
-import { ROOT } from '../helpers/lab-server.ts';
-import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
+import { screenshot } from '../helpers/browser.ts';
+import { liveDeck, type LiveDeck } from '../helpers/deck-browser.ts';
+import { gotoDemoSlide, PANE, runCommand, runCommandId, waitForPane } from '../helpers/deck-page.ts';
 
-const dist = process.env['DECK_DIST'] ?? join(ROOT, 'dist');
-let server: ServerProcess;
-let browser: Browser;
+let deck: LiveDeck;
 let page: Page;
 
 /** The pane terminal's size, as xterm.js has it. */
@@ -30,16 +26,11 @@ async function typeInPane(text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await spawnServer(['--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await openDeck(page, /Ouvrez : (\S+)/.exec(server.output())?.[1] ?? '');
+  deck = await liveDeck({ width: 1280, height: 800 });
+  ({ page } = deck);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => deck?.close());
 
 describe('the guest console in the qemu pane', () => {
   it('boots and tells the guest the pane size', async () => {

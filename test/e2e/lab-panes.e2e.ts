@@ -4,44 +4,28 @@
  * terminal without remark stealing keys; reload and get the same screen back; the audience page watches
  * read-only, without run controls.
  */
-import { join } from 'node:path';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MIN_FONT_PX, DEMO_TERMINAL } from '../../src/protocol/limits.ts';
 import { paneFit } from '../helpers/pane-fit.ts';
-import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
+import { screenshot, type PageProblems } from '../helpers/browser.ts';
+import { liveDeck, type LiveDeck } from '../helpers/deck-browser.ts';
 import { gotoDemoSlide, openDeck, runCommand, runCommandId, waitForPane } from '../helpers/deck-page.ts';
-import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const dist = process.env['DECK_DIST'] || join(ROOT, 'dist');
-
-let server: ServerProcess;
+let deck: LiveDeck;
 let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 
 /** The start URL printed by the server, token included, and the audience one. */
-function startUrls(): { presenter: string; audience: string } {
-  const output = server.output();
-  return {
-    presenter: /Ouvrez : (\S+)/.exec(output)?.[1] ?? '',
-    audience: /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '',
-  };
-}
+const startUrls = (): { presenter: string; audience: string } => deck.server.urls;
 
 beforeAll(async () => {
-  server = await spawnServer(['--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  problems = watchPage(page, server.target.origin);
-  await openDeck(page, startUrls().presenter);
+  deck = await liveDeck({ width: 1280, height: 720 });
+  ({ browser, page, problems } = deck);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => deck?.close());
 
 describe('lab panes on the real server', () => {
   it('runs qemu-img from the slide, takes typing without remark keys, restores the screen on reload', async () => {

@@ -9,14 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
+import type { StaticServer } from '../../scripts/lib/static-server.ts';
+import { screenshot, type PageProblems } from '../helpers/browser.ts';
+import { staticDeck, type StaticDeck } from '../helpers/deck-browser.ts';
 import { paneFit } from '../helpers/pane-fit.ts';
 import { gotoDemoSlide, openDeck, PANE, paneText, runCommand, waitForPane } from '../helpers/deck-page.ts';
-import { serveStatic, type StaticServer } from '../../scripts/lib/static-server.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const dist = process.env['DECK_DIST'] || join(ROOT, 'dist');
-
+let deck: StaticDeck;
 let files: StaticServer;
 let browser: Browser;
 let page: Page;
@@ -29,17 +28,11 @@ async function gotoReplaySlide(p: Page, text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  files = await serveStatic(dist);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  problems = watchPage(page, new URL(files.url).origin);
-  await openDeck(page, files.url);
+  deck = await staticDeck({ width: 1280, height: 720 });
+  ({ files, browser, page, problems } = deck);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await files?.close();
-});
+afterAll(() => deck?.close());
 
 describe('replay without a lab server', () => {
   it('plays the recording of the demo on screen, and a click jumps to that command', async () => {

@@ -4,34 +4,24 @@
  * The pane says what runs and how to leave it, « Envoyer quand même » types it all the same, and once
  * qemu is left (Ctrl-A X) the same ▶ runs on the host again.
  */
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, watchPage, type PageProblems } from '../helpers/browser.ts';
-import { gotoDemoSlide, openDeck, PANE, paneText, runCommand, runCommandId, waitForPane } from '../helpers/deck-page.ts';
-import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
+import { screenshot, type PageProblems } from '../helpers/browser.ts';
+import { liveDeck, type LiveDeck } from '../helpers/deck-browser.ts';
+import { gotoDemoSlide, PANE, paneText, runCommand, runCommandId, waitForPane } from '../helpers/deck-page.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const dist = process.env['DECK_DIST'] || join(ROOT, 'dist');
 const NOTICE = `${PANE} .lab-pane-notice`;
 
-let server: ServerProcess;
-let browser: Browser;
+let deck: LiveDeck;
 let page: Page;
 let problems: PageProblems;
 
 beforeAll(async () => {
-  server = await spawnServer(['--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  problems = watchPage(page, server.target.origin);
-  await openDeck(page, /Ouvrez : (\S+)/.exec(server.output())?.[1] ?? '');
+  deck = await liveDeck({ width: 1280, height: 800 });
+  ({ page, problems } = deck);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => deck?.close());
 
 describe('▶ while the VM holds the terminal', () => {
   it('says the VM runs there and how to leave it, sends it anyway on request, and runs on the host once qemu is left', async () => {

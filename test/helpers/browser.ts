@@ -1,29 +1,15 @@
 /**
- * Headless Debian Chromium through playwright-core, with the flags that keep it off the network
- * (no background requests, so any request leaving 127.0.0.1 is the deck's fault), and a page watcher that
- * collects every console error, page error, failed or external request.
+ * The browser side of the e2e tests: Chromium as every script launches it (scripts/lib/chromium.ts, off
+ * the network, so any request leaving 127.0.0.1 is the deck's fault), a page watcher that collects every
+ * console error, page error, failed or external request, and screenshots kept with the test results.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+
+export { launchChromium } from '../../scripts/lib/chromium.ts';
 
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-results');
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 export interface PageProblems {
   readonly list: string[];

@@ -11,6 +11,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Enough of a TestServer for LabClient (no in-process `server`). */
   readonly target: TestServer;
+  /** The start URLs the server printed, tokens included: the presenter's and the audience's. */
+  readonly urls: { readonly presenter: string; readonly audience: string };
   output(): string;
   exited: Promise<number | null>;
   /** Resident memory of the server process, in bytes. */
@@ -78,6 +80,7 @@ export async function spawnServer(args: readonly string[] = [], options: SpawnOp
   return {
     child,
     target,
+    urls: { presenter: url, audience },
     output: () => output,
     exited,
     rss() {

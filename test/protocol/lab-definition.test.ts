@@ -13,6 +13,12 @@ describe('lab definitions', () => {
     expect(() => parse({ id: 'x', title: 'X', shell: ['sh'], ready: 3 })).toThrow(LabDefinitionError);
   });
 
+  it('takes a provision script (a hands-on class’s per-student part) of the lab’s own folder', () => {
+    expect(parse({ id: 'x', title: 'X', shell: ['sh'], provision: 'student' })).toMatchObject({ provision: 'student' });
+    expect(parse({ id: 'x', title: 'X', shell: ['sh'] })).toMatchObject({ provision: undefined });
+    expect(() => parse({ id: 'x', title: 'X', shell: ['sh'], provision: '../up' })).toThrow(/champ « provision »/);
+  });
+
   it('gives one id per command text', () => {
     expect(() => parse({ id: 'x', title: 'X', shell: ['sh'], commands: { a: 'ls  -l', b: 'ls -l' } })).toThrow(/commands\.b.*même texte que « a »/);
   });

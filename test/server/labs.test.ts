@@ -10,7 +10,7 @@ const BROKEN = join(FIXTURE_LABS, 'broken');
 describe('lab definitions', () => {
   it('loads every labs/<id>/lab.json, and only those', () => {
     const { labs, warnings } = loadLabs(FIXTURE_LABS);
-    expect([...labs.keys()]).toEqual(['busy', 'early-exit', 'missing-tool', 'not-ready', 'setup-fails', 'shell', 'staged']);
+    expect([...labs.keys()]).toEqual(['busy', 'early-exit', 'missing-tool', 'not-ready', 'owned', 'setup-fails', 'shell', 'staged']);
     expect(warnings).toEqual([]);
     const shell = labs.get('shell');
     expect(shell).toMatchObject({

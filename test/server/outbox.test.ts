@@ -1,7 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { BATCH_MAX_BYTES, CONNECTION_BUFFER_CAP } from '../../src/protocol/limits.ts';
-import { FLOOD_HOLD_MS, FrameCache, Outbox, type SendingSocket } from '../../src/server/outbox.ts';
+import { FLOOD_HOLD_MS, FrameCache, flushScheduler, Outbox, type SendingSocket } from '../../src/server/outbox.ts';
+
+/** The flush scheduler a lab server owns; one for this file. */
+const flush = flushScheduler();
 
 class FakeSocket implements SendingSocket {
   bufferedAmount = 0;
@@ -22,18 +25,28 @@ class FakeSocket implements SendingSocket {
 const chunk = (text: string): FrameCache => new FrameCache(Buffer.from(text));
 
 describe('Outbox', () => {
-  it('sends idle output in the same turn, as a frame [channel, bytes]', async () => {
+  it('sends idle output at once, as a frame [channel, bytes]', () => {
     const socket = new FakeSocket();
-    const outbox = new Outbox(socket, () => undefined);
+    const outbox = new Outbox(socket, flush, () => undefined);
     outbox.sendOutput(7, chunk('a'));
+    expect(socket.sent).toEqual([Buffer.from([7, 0x61])]);
+  });
+
+  it('sends a short read at once only when nothing is queued before it', async () => {
+    const socket = new FakeSocket();
+    const outbox = new Outbox(socket, flush, () => undefined);
+    outbox.sendMessage({ type: 'status', channel: 1, state: 'running' });
+    outbox.sendOutput(1, chunk('echo'));
     expect(socket.sent).toEqual([]);
     await nextTurn();
-    expect(socket.sent).toEqual([Buffer.from([7, 0x61])]);
+    await nextTurn();
+    await nextTurn();
+    expect(socket.sent.map((d) => (typeof d === 'string' ? d : d.toString('latin1')))).toEqual(['{"type":"status","channel":1,"state":"running"}', '\x01echo']);
   });
 
   it('coalesces output while a send is pending, keeping messages in order', async () => {
     const socket = new FakeSocket(false);
-    const outbox = new Outbox(socket, () => undefined);
+    const outbox = new Outbox(socket, flush, () => undefined);
     outbox.sendOutput(1, chunk('first'));
     await nextTurn();
     for (const text of ['a', 'b', 'c']) outbox.sendOutput(1, chunk(text));
@@ -55,7 +68,7 @@ describe('Outbox', () => {
 
   it('holds a flood’s full reads into bigger frames, but not for long', async () => {
     const socket = new FakeSocket();
-    const outbox = new Outbox(socket, () => undefined);
+    const outbox = new Outbox(socket, flush, () => undefined);
     const full = Buffer.alloc(4095, 0x61);
     for (let i = 0; i < 3; i++) {
       outbox.sendOutput(0, new FrameCache(full));
@@ -70,7 +83,7 @@ describe('Outbox', () => {
     vi.useFakeTimers();
     try {
       const socket = new FakeSocket();
-      const outbox = new Outbox(socket, () => undefined);
+      const outbox = new Outbox(socket, flush, () => undefined);
       for (let i = 0; i < 3; i++) {
         outbox.sendOutput(0, new FrameCache(Buffer.alloc(4095, 0x61)));
         vi.advanceTimersByTime(5);
@@ -86,7 +99,7 @@ describe('Outbox', () => {
   it('shares one frame between pages in step with the same stream', async () => {
     const a = new FakeSocket(false);
     const b = new FakeSocket(false);
-    const outboxes = [new Outbox(a, () => undefined), new Outbox(b, () => undefined)];
+    const outboxes = [new Outbox(a, flush, () => undefined), new Outbox(b, flush, () => undefined)];
     const first = chunk('x');
     for (const outbox of outboxes) outbox.sendOutput(0, first);
     await nextTurn();
@@ -102,7 +115,7 @@ describe('Outbox', () => {
 
   it('caps a frame at BATCH_MAX_BYTES', async () => {
     const socket = new FakeSocket(false);
-    const outbox = new Outbox(socket, () => undefined);
+    const outbox = new Outbox(socket, flush, () => undefined);
     const piece = new FrameCache(Buffer.alloc(64 * 1024));
     outbox.sendOutput(0, piece);
     await nextTurn();
@@ -117,7 +130,7 @@ describe('Outbox', () => {
   it('gives up on a page that stopped reading, past CONNECTION_BUFFER_CAP', async () => {
     const socket = new FakeSocket(false);
     let broken = '';
-    const outbox = new Outbox(socket, (reason) => (broken = reason));
+    const outbox = new Outbox(socket, flush, (reason) => (broken = reason));
     const piece = new FrameCache(Buffer.alloc(64 * 1024));
     outbox.sendOutput(0, piece);
     await nextTurn();

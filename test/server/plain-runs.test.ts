@@ -153,4 +153,29 @@ describe('PlainRuns', () => {
     expect(Buffer.concat(runs.feed(title))).toEqual(title);
     expect(runs.heldBytes).toBe(0);
   });
+
+  it('sees every byte that is not plain text, wherever it falls in a word of the flood and its memory', () => {
+    const controls = [...Array.from({ length: 0x20 }, (_, b) => b).filter((b) => ![0x07, 0x09, 0x0a, 0x0d].includes(b))];
+    const flood = 'y\r\n'.repeat(30000);
+    for (const control of [...controls.map((b) => [b]), [0xc2, 0x9b]]) {
+      // Offsets 0-7 inside the run, and the run at offsets 0-3 of its ArrayBuffer (pty reads are not aligned).
+      for (let at = 0; at < 8; at++) {
+        for (let shift = 0; shift < 4; shift++) {
+          const runs = new PlainRuns(10);
+          const data = Buffer.concat([Buffer.alloc(shift, 0x20), Buffer.from(`${'z'.repeat(at)}`), Buffer.from(control), Buffer.from(flood)]);
+          const chunk = data.subarray(shift);
+          const parsed = Buffer.concat(runs.feed(chunk));
+          const where = `byte ${control.join(' ')} at ${at}, shift ${shift}`;
+          // Everything up to and including the control byte is parsed, never held back or dropped.
+          expect(parsed.subarray(0, at + control.length), where).toEqual(chunk.subarray(0, at + control.length));
+        }
+      }
+    }
+  });
+
+  it('holds back « é » and other UTF-8 text: only C2 80-9F is a control', () => {
+    const runs = new PlainRuns(10);
+    expect(runs.feed(Buffer.from('« été » °\r\n'.repeat(20000)))).toEqual([]);
+    expect(runs.heldBytes).toBeGreaterThan(0);
+  });
 });

@@ -112,3 +112,14 @@ describe('the run gate', () => {
     expect(runRefusal(lab, 'ls', busy(undefined), undefined)).toEqual({ reason: 'busy', message: 'une commande tourne encore : attendez sa fin ou Ctrl-C' });
   });
 });
+
+describe('the exit status a mark carries', () => {
+  it('is returned for the last mark of a chunk, split marks included', () => {
+    const tracker = new PromptTracker();
+    expect(tracker.output(Buffer.from('out\u001b]133;D;0\u0007$ '))).toBe(0);
+    expect(tracker.output(Buffer.from('no mark here'))).toBeUndefined();
+    expect(tracker.output(Buffer.from('a\u001b]133;D;1\u0007b\u001b]133;D;127\u0007$ '))).toBe(127);
+    expect(tracker.output(Buffer.from('x\u001b]133;'))).toBeUndefined();
+    expect(tracker.output(Buffer.from('D;2\u0007$ '))).toBe(2);
+  });
+});

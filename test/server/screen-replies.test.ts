@@ -2,16 +2,19 @@
 // cursor position or the terminal's identity gets one answer, from the server, whether a page watches or
 // not. First the Screen alone, then a real shell of a real session asking through its pty.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Screen } from '../../src/server/screen.ts';
+import { parseScheduler, Screen } from '../../src/server/screen.ts';
 import { LabClient } from '../helpers/lab-client.ts';
 import { startLabServer, type TestServer } from '../helpers/lab-server.ts';
 
 const ESC = '\u001b';
 
+/** The parse scheduler a lab server owns; one for this file. */
+const parse = parseScheduler();
+
 /** A screen of cols x rows and the replies it emitted, in order. */
 function screenWithReplies(cols: number, rows: number): { screen: Screen; replies: string[] } {
   const replies: string[] = [];
-  const screen = new Screen(cols, rows, () => undefined, (reply) => replies.push(reply));
+  const screen = new Screen(cols, rows, parse, () => undefined, (reply) => replies.push(reply));
   return { screen, replies };
 }
 
@@ -53,7 +56,7 @@ describe('Screen replies', () => {
   });
 
   it('emits nothing without a reply handler, and nothing once disposed', async () => {
-    const quiet = new Screen(20, 5, () => undefined);
+    const quiet = new Screen(20, 5, parse, () => undefined);
     quiet.write(Buffer.from('\x1b[6n'));
     expect(quiet.snapshot().cols).toBe(20);
     quiet.dispose();

@@ -1,6 +1,9 @@
 import headless from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
-import { Screen, type ScreenSnapshot } from '../../src/server/screen.ts';
+import { parseScheduler, Screen, type ScreenSnapshot } from '../../src/server/screen.ts';
+
+/** The parse scheduler a lab server owns; one for this file. */
+const parse = parseScheduler();
 
 const { Terminal } = headless;
 
@@ -38,7 +41,7 @@ const FULL_SCREEN = [
 
 describe('Screen', () => {
   it('snapshots a full-screen program so that a fresh terminal shows exactly the same thing', async () => {
-    const screen = new Screen(40, 10, () => undefined);
+    const screen = new Screen(40, 10, parse, () => undefined);
     screen.write(Buffer.from(FULL_SCREEN));
     const snap = await snapshot(screen);
     const original = await view(FULL_SCREEN, 40, 10);
@@ -51,7 +54,7 @@ describe('Screen', () => {
 
   it('snapshots the normal screen with its scrollback, colours and cursor', async () => {
     const text = `${Array.from({ length: 50 }, (_, i) => `\x1b[3${i % 8}mligne ${i}\x1b[0m`).join('\r\n')}\r\nprompt$ ec`;
-    const screen = new Screen(30, 8, () => undefined);
+    const screen = new Screen(30, 8, parse, () => undefined);
     screen.write(Buffer.from(text));
     const snap = await snapshot(screen);
     expect(await view(snap.data, 30, 8)).toEqual(await view(text, 30, 8));
@@ -60,7 +63,7 @@ describe('Screen', () => {
   });
 
   it('takes the snapshot between the bytes written before it and those written after', async () => {
-    const screen = new Screen(30, 8, () => undefined);
+    const screen = new Screen(30, 8, parse, () => undefined);
     screen.write(Buffer.from('avant\r\n'));
     const snap = await snapshot(screen);
     screen.write(Buffer.from('après\r\n'));
@@ -71,7 +74,7 @@ describe('Screen', () => {
   });
 
   it('applies a resize in stream order', async () => {
-    const screen = new Screen(20, 5, () => undefined);
+    const screen = new Screen(20, 5, parse, () => undefined);
     screen.write(Buffer.from('x'.repeat(30)));
     screen.resize(40, 5);
     screen.write(Buffer.from('\r\n' + 'y'.repeat(30)));
@@ -85,7 +88,7 @@ describe('Screen', () => {
 
   it('asks for the pty to pause while parsing falls behind, and to resume once it caught up', async () => {
     const events: boolean[] = [];
-    const screen = new Screen(80, 24, (behind) => events.push(behind));
+    const screen = new Screen(80, 24, parse, (behind) => events.push(behind));
     // Coloured output cannot be skipped: every byte is parsed, a bounded slice per event-loop turn.
     const coloured = Buffer.from('\x1b[32mvert\x1b[0m '.repeat(100_000));
     screen.write(coloured);

@@ -236,7 +236,7 @@ describe('a lab session', () => {
     expect(welcome).toMatchObject({
       labs: expect.arrayContaining([
         { id: 'missing-tool', title: 'Lab sans son outil', ready: false, reason: 'qemu-img-absent-for-tests manquant : lancez npm run setup', commands: [] },
-        { id: 'shell', title: 'Shell de test', ready: true, commands: ['hello', 'two-lines'] },
+        { id: 'shell', title: 'Shell de test', ready: true, commands: ['hello', 'two-lines'], exercises: ['make-file', 'slow'] },
       ]),
     });
     const { attached: fine } = await client.attach(4, 'shell', { room: freshRoom() });

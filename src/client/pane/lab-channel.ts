@@ -4,22 +4,40 @@
  * xterm.js (its write callback), in ACK_SIZE steps, so a pane that cannot keep up pauses the shell.
  * Without a lab server the pane replays the recording of the demo shown instead, until the person
  * chooses to go live once a server answers.
+ *
+ * In a hands-on class a student's pane goes to their own room or to the presenter's (`room`, asked at each
+ * attach; retarget() moves it); their own lab may still be in the making (LAB_PREPARING: asked again until
+ * it is there) or impossible to make (the recording is replayed instead, and the pane says why).
  */
 import { ACK_SIZE } from '../../protocol/limits.ts';
-import type { ServerMessage } from '../../protocol/messages.ts';
-import type { ConnectionState, LabConnection } from '../connection.ts';
+import type { CheckResult, ServerMessage } from '../../protocol/messages.ts';
+import { attachMessage, type ChannelHandler, type ConnectionState, type LabConnection } from '../connection.ts';
 import { LabReplay } from '../replay/lab-replay.ts';
 import { LabPane } from './lab-pane.ts';
-import { badge, canRun, initialModel, isReadOnly, isWriter, reduce, type PaneEvent, type PaneModel } from './pane-state.ts';
+import { badge, canRun, errorText, initialModel, isReadOnly, isWriter, reduce, replaysInstead, type PaneEvent, type PaneModel } from './pane-state.ts';
 import { RunNoticeView } from './run-notice.ts';
 
-/** An audience page that arrived before the presenter's session asks again this often. */
+/**
+ * An audience page that arrived before the presenter's session asks again this often; so does a student
+ * whose own lab is being prepared (their cloud project takes some 10-15 s).
+ */
 const WAIT_FOR_SESSION_MS = 2000;
+
+export interface LabChannelOptions {
+  /** The room to attach to, asked at each attach (undefined: the page's own room). */
+  readonly room?: () => string | undefined;
+  /** A pane that can be closed (the presenter's view of a student's terminal). */
+  readonly onClose?: () => void;
+}
 
 export class LabChannel {
   readonly pane: LabPane;
   /** Told when this page gains or loses the right to run commands. */
   onRoleChange: (() => void) | undefined;
+  /** Told of every `verified` answer and of errors while a « Vérifier » is pending (exercise slides). */
+  onVerify: ((event: { readonly exercise: string } & ({ readonly results: readonly CheckResult[] } | { readonly message: string; readonly hint?: string })) => void) | undefined;
+  /** The exercise whose checks were asked for last, until its answer (or an error) came. */
+  private verifying: string | undefined;
   private model: PaneModel;
   /** Whether the pane was last made read-only (undefined: not yet told). */
   private shownReadOnly: boolean | undefined;
@@ -30,6 +48,8 @@ export class LabChannel {
   private waitTimer: ReturnType<typeof setTimeout> | undefined;
   /** The recording of the demo on screen, relative to the deck. */
   private recording: string | undefined;
+  private readonly room: () => string | undefined;
+  private readonly stopListening: () => void;
 
   constructor(
     readonly lab: string,
@@ -37,18 +57,21 @@ export class LabChannel {
     private readonly connection: LabConnection,
     /** 'view' in remark's cloned window: the projector shows what the presenter's page types. */
     private readonly mode: 'write' | 'view',
+    options: LabChannelOptions = {},
   ) {
     this.model = initialModel(mode);
+    this.room = options.room ?? (() => undefined);
     this.pane = new LabPane({
       lab,
       title,
       onInput: (data) => this.typed(data),
       onResize: (cols, rows) => this.resized(cols, rows),
       onReset: () => this.reset(),
+      ...(options.onClose ? { onClose: options.onClose } : {}),
     });
     this.notice = new RunNoticeView({ force: (commandId) => this.run(commandId, true), dismiss: () => this.dispatch({ type: 'dismiss' }) });
     this.pane.element.querySelector('.lab-pane-message')?.after(this.notice.element);
-    connection.onState((state) => this.connectionChanged(state));
+    this.stopListening = connection.onState((state) => this.connectionChanged(state));
   }
 
   get replaying(): boolean {
@@ -65,13 +88,55 @@ export class LabChannel {
   /** Attaches (once) when the pane is first shown; it then stays attached in the background. */
   open(): void {
     if (this.channel !== undefined || this.replay) return;
-    this.channel = this.connection.open({
+    this.channel = this.connection.open(this.handler());
+  }
+
+  /**
+   * The room may have changed (a student chose their own lab, or the presenter's): leaves the session
+   * shown and attaches where `room` now says. A pane replaying because the student's lab could not be
+   * made goes live again; one replaying for want of a server stays as it is.
+   */
+  retarget(): void {
+    if (this.replay) {
+      if (this.model.replayReason !== undefined && this.model.connection === 'live') this.goLive();
+      return;
+    }
+    if (this.channel === undefined) return;
+    this.connection.close(this.channel);
+    this.channel = undefined;
+    clearTimeout(this.waitTimer);
+    this.dispatch({ type: 'retarget' });
+    this.pane.terminal.reset();
+    this.open();
+  }
+
+  /** Leaves the session and removes the pane (the presenter closed their view of a student's terminal). */
+  dispose(): void {
+    this.stopListening();
+    clearTimeout(this.waitTimer);
+    if (this.channel !== undefined) this.connection.close(this.channel);
+    this.channel = undefined;
+    this.replay?.dispose();
+    this.replay = undefined;
+    this.pane.dispose();
+  }
+
+  private handler(): ChannelHandler {
+    return {
       lab: this.lab,
-      mode: this.mode,
+      target: () => {
+        const room = this.room();
+        return room === undefined ? { mode: this.mode } : { mode: this.mode, room };
+      },
       size: () => ({ cols: this.pane.terminal.cols, rows: this.pane.terminal.rows }),
       message: (message) => this.received(message),
       output: (data) => this.write(data),
-    });
+    };
+  }
+
+  /** A student's own lab (not the presenter's, not someone else's): the one that may be in the making. */
+  private get ownLab(): boolean {
+    return this.connection.role === 'student' && this.room() === undefined;
   }
 
   get isWriter(): boolean {
@@ -93,6 +158,13 @@ export class LabChannel {
     if (this.channel === undefined || !this.isWriter) return false;
     this.dispatch({ type: 'run', commandId });
     return this.connection.send({ type: 'run', channel: this.channel, commandId, ...(force ? { force } : {}) });
+  }
+
+  /** « Vérifier »: the server runs exercise `exercise`'s checks in this pane's session (writer only). */
+  verify(exercise: string): boolean {
+    if (this.replay || this.channel === undefined || !this.isWriter || !this.model.attached) return false;
+    this.verifying = exercise;
+    return this.connection.send({ type: 'verify', channel: this.channel, exercise });
   }
 
   private typed(data: string): void {
@@ -128,6 +200,11 @@ export class LabChannel {
   /** The model first (what the pane shows), then the terminal's own I/O for the message. */
   private received(message: ServerMessage): void {
     this.dispatch({ type: 'server', message });
+    if (message.type === 'verified' || (message.type === 'error' && this.verifying !== undefined)) {
+      const exercise = message.type === 'verified' ? message.exercise : (this.verifying ?? '');
+      this.verifying = undefined;
+      this.onVerify?.(message.type === 'verified' ? { exercise, results: message.results } : { exercise, message: message.message, ...(message.hint === undefined ? {} : { hint: message.hint }) });
+    }
     const terminal = this.pane.terminal;
     const viewer = this.model.role === 'viewer';
     switch (message.type) {
@@ -148,7 +225,8 @@ export class LabChannel {
         if (message.reason === 'slow' || message.reason === 'ended') this.reattach();
         break;
       case 'error':
-        if (message.code === 'SESSION_NOT_FOUND') this.waitForSession();
+        if (message.code === 'SESSION_NOT_FOUND' || message.code === 'LAB_PREPARING') this.waitForSession();
+        else if (this.ownLab && replaysInstead(message)) this.startReplay(errorText(message));
         break;
       default:
         break;
@@ -167,8 +245,7 @@ export class LabChannel {
   private reattach(): void {
     const channel = this.channel;
     if (channel === undefined) return;
-    const { cols, rows } = this.pane.terminal;
-    this.connection.send({ type: 'attach', channel, lab: this.lab, cols, rows, mode: this.mode });
+    this.connection.send(attachMessage(channel, this.handler()));
   }
 
   private connectionChanged(state: ConnectionState): void {
@@ -177,12 +254,13 @@ export class LabChannel {
     this.replay?.offerLive(state === 'live');
   }
 
-  private startReplay(): void {
+  /** Replays the recordings instead of the live lab: no server, or (`reason`) the student's lab cannot be made. */
+  private startReplay(reason?: string): void {
+    this.dispatch(reason === undefined ? { type: 'replay' } : { type: 'replay', reason });
     if (this.replay) return;
     // A connection that comes back must not stream the live session into the recording.
     if (this.channel !== undefined) this.connection.close(this.channel);
     this.channel = undefined;
-    this.dispatch({ type: 'replay' });
     this.replay = new LabReplay(this.pane, () => this.goLive());
     void this.replay.show(this.recording);
   }
@@ -207,6 +285,8 @@ export class LabChannel {
     if (readOnly !== this.shownReadOnly || after.role !== before.role) this.pane.setReadOnly(readOnly);
     this.shownReadOnly = readOnly;
     if (badge(after) !== badge(before)) this.pane.setState(badge(after));
+    if (after.watched !== before.watched) this.pane.setWatched(after.watched);
+    if (after.replayReason !== before.replayReason) this.pane.setNote(after.replayReason && `Rejeu de la démonstration : ${after.replayReason}`);
     this.notice.render(after.notice);
     if (canRun(after) !== canRun(before) || after.role !== before.role || after.connection !== before.connection) this.onRoleChange?.();
   }

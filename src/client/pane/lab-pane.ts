@@ -46,6 +46,8 @@ export interface LabPaneOptions {
   readonly onResize: (cols: number, rows: number) => void;
   /** The writer asked for a fresh shell in a fresh working directory. */
   readonly onReset: () => void;
+  /** A pane that can be closed (the presenter's view of a student's terminal) gets a ✕ that calls this. */
+  readonly onClose?: () => void;
 }
 
 export class LabPane {
@@ -54,6 +56,8 @@ export class LabPane {
   private readonly fit = new FitAddon();
   private readonly badge: HTMLElement;
   private readonly message: HTMLElement;
+  private readonly watched: HTMLElement;
+  private readonly note: HTMLElement;
   private readonly body: HTMLElement;
   private readonly cleanups: (() => void)[] = [];
   /** A− A+ or ⇔ chose the font: the grid follows the pane instead of the pane's font following the grid. */
@@ -82,11 +86,20 @@ export class LabPane {
       paneButton('▭', 'Replier le terminal', () => this.toggleClass('collapsed')),
       paneButton('⤢', 'Plein écran', () => this.toggleClass('fullscreen')),
     );
+    const close = options.onClose;
+    if (close) tools.append(paneButton('✕', 'Fermer ce terminal', close));
     header.append(title, this.badge, tools);
+    // A student must know when the presenter looks over their shoulder: said in words, not only a colour.
+    this.watched = el('div', 'lab-pane-watched');
+    this.watched.setAttribute('role', 'status');
+    this.watched.textContent = '● Le présentateur regarde ce terminal';
+    this.watched.hidden = true;
+    this.note = el('div', 'lab-pane-note');
+    this.note.hidden = true;
     this.message = el('div', 'lab-pane-message');
     this.message.hidden = true;
     this.body = el('div', 'lab-pane-body');
-    this.element.append(header, this.message, this.body);
+    this.element.append(header, this.watched, this.note, this.message, this.body);
 
     this.terminal = new Terminal({
       fontFamily: TERMINAL_FONT,
@@ -148,6 +161,18 @@ export class LabPane {
   showMessage(text: string | undefined): void {
     this.message.textContent = text ?? '';
     this.message.hidden = text === undefined;
+  }
+
+  /** Shows (or hides) that the presenter is watching this terminal. */
+  setWatched(watching: boolean): void {
+    this.watched.hidden = !watching;
+    this.element.classList.toggle('watched', watching);
+  }
+
+  /** A lasting line under the toolbar (why this pane replays), apart from the messages that come and go. */
+  setNote(text: string | undefined): void {
+    this.note.textContent = text ?? '';
+    this.note.hidden = text === undefined;
   }
 
   focus(): void {

@@ -29,13 +29,22 @@ export interface PaneModel {
   /** The banner over the terminal (French), or none. */
   readonly message: string | undefined;
   readonly notice: RunNotice | undefined;
+  /** The presenter is watching this terminal (a student's own lab, hands-on class). */
+  readonly watched: boolean;
+  /** Why this pane replays instead of showing a live lab (a student's lab that could not be made), or none. */
+  readonly replayReason: string | undefined;
 }
 
 export type PaneEvent =
   | { readonly type: 'server'; readonly message: ServerMessage }
   | { readonly type: 'connection'; readonly state: ConnectionState }
-  /** No lab server: the pane replays the demo's recording (which shows its own messages). */
-  | { readonly type: 'replay' }
+  /**
+   * No lab server, or (with `reason`) a student's own lab that cannot be made: the pane replays the demo's
+   * recording (which shows its own messages) and says why.
+   */
+  | { readonly type: 'replay'; readonly reason?: string }
+  /** The pane leaves its session for another room (a student switching between their lab and the presenter's). */
+  | { readonly type: 'retarget' }
   /** The person left the recording for the live session. */
   | { readonly type: 'go-live' }
   /** ↺ pressed. */
@@ -56,7 +65,31 @@ export const DETACH_TEXT: Readonly<Record<string, string>> = {
 const DETACHED_TEXT = 'Détaché du lab.';
 
 export function initialModel(mode: 'write' | 'view'): PaneModel {
-  return { mode, connection: 'connecting', replaying: false, attached: false, role: undefined, session: 'none', message: undefined, notice: undefined };
+  return {
+    mode,
+    connection: 'connecting',
+    replaying: false,
+    attached: false,
+    role: undefined,
+    session: 'none',
+    message: undefined,
+    notice: undefined,
+    watched: false,
+    replayReason: undefined,
+  };
+}
+
+/** Errors about a student's own lab after which the pane replays the demo instead (and says why). */
+const REPLAY_INSTEAD: ReadonlySet<string> = new Set(['LAB_PROVISION_FAILED', 'LAB_NOT_READY', 'LAB_TOOL_MISSING']);
+
+/** Whether an error answering the attach of a student's own lab means: replay the recording. */
+export function replaysInstead(message: ServerMessage): boolean {
+  return message.type === 'error' && REPLAY_INSTEAD.has(message.code);
+}
+
+/** The error as the pane shows it: its message, and on the next line what to do. */
+export function errorText(message: { readonly message: string; readonly hint?: string }): string {
+  return message.hint ? `${message.message}\n${message.hint}` : message.message;
 }
 
 /** The shell ended; its exit code when the `exit` message gave it. */
@@ -77,16 +110,35 @@ export function reduce(model: PaneModel, event: PaneEvent): PaneModel {
       return model.replaying ? model : received(model, event.message);
     case 'connection': {
       const live = event.state === 'live';
-      const next: PaneModel = { ...model, connection: event.state, attached: live && model.attached, notice: live ? model.notice : undefined };
+      const next: PaneModel = {
+        ...model,
+        connection: event.state,
+        attached: live && model.attached,
+        notice: live ? model.notice : undefined,
+        watched: live && model.watched,
+      };
       if (event.state === 'unauthorized') return { ...next, message: UNAUTHORIZED_TEXT };
       if (live && model.role === undefined && !model.replaying) return { ...next, message: undefined };
       return next;
     }
     case 'replay':
-      if (model.replaying) return model;
-      return { ...model, replaying: true, attached: false, role: undefined, session: 'none', message: undefined, notice: undefined };
+      if (model.replaying) return model.replayReason === event.reason ? model : { ...model, replayReason: event.reason };
+      return {
+        ...model,
+        replaying: true,
+        attached: false,
+        role: undefined,
+        session: 'none',
+        message: undefined,
+        notice: undefined,
+        watched: false,
+        replayReason: event.reason,
+      };
     case 'go-live':
-      return model.replaying ? { ...model, replaying: false, message: undefined } : model;
+      return model.replaying ? { ...model, replaying: false, message: undefined, replayReason: undefined } : model;
+    case 'retarget':
+      if (model.replaying) return model;
+      return { ...model, attached: false, role: undefined, session: 'none', message: undefined, notice: undefined, watched: false };
     case 'reset':
       return isWriter(model) ? { ...model, message: undefined, notice: undefined } : model;
     case 'run':
@@ -98,7 +150,8 @@ export function reduce(model: PaneModel, event: PaneEvent): PaneModel {
 function received(model: PaneModel, message: ServerMessage): PaneModel {
   switch (message.type) {
     case 'attached':
-      return { ...model, attached: true, role: message.role, session: 'running', message: undefined, notice: undefined };
+      // A new attachment: whoever watched the old one is told again by the server if they still watch.
+      return { ...model, attached: true, role: message.role, session: 'running', message: undefined, notice: undefined, watched: false };
     case 'snapshot':
       // The blank screen of a restart is its end too: the banner must not outlive it, whatever follows.
       return model.session === 'restarting' ? { ...model, session: 'running', message: clearRestart(model.message) } : model;
@@ -113,14 +166,23 @@ function received(model: PaneModel, message: ServerMessage): PaneModel {
     case 'exit':
       return { ...model, session: 'exited', message: exitText(message.code, model.role), notice: undefined };
     case 'detached':
-      return { ...model, attached: false, session: 'none', message: DETACH_TEXT[message.reason] ?? DETACHED_TEXT, notice: undefined };
+      return { ...model, attached: false, session: 'none', message: DETACH_TEXT[message.reason] ?? DETACHED_TEXT, notice: undefined, watched: false };
     case 'error':
-      return { ...model, message: message.hint ? `${message.message}\n${message.hint}` : message.message };
+      return { ...model, message: errorText(message) };
+    case 'watched': {
+      // Only an attached pane is watched: a late message about a session it left says nothing.
+      const watched = message.watching && model.attached;
+      return model.watched === watched ? model : { ...model, watched };
+    }
     case 'run-refused':
       return isWriter(model) ? { ...model, notice: { commandId: message.commandId, text: noticeText(message.message) } } : model;
     case 'welcome':
     case 'slide':
     case 'resized':
+    case 'class':
+    case 'class-ended':
+    case 'verified':
+      // Not about the pane: the class panel, the follow bar and the exercise's own view show these.
       return model;
   }
 }

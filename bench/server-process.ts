@@ -1,0 +1,122 @@
+/**
+ * The lab server as the bench sees it from outside: started as its own process on 127.0.0.1 (from this
+ * checkout or another one, for A/B runs), and read through /proc: memory, CPU time, syscalls.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Target } from './client.ts';
+
+/** What the bench reads of the server process from outside. */
+export interface ServerProcess {
+  rss(): number;
+  /** User + system CPU time of all its threads. */
+  cpuMs(): number;
+  /** The user part alone: the kernel's part (TCP, pty reads) is in cpuMs() - userMs(). */
+  userMs(): number;
+  /** read and write system calls so far (/proc/PID/io): each pty read, each socket write. */
+  syscalls(): { readonly reads: number; readonly writes: number };
+}
+
+export interface StartedServer {
+  readonly target: Target;
+  readonly pid: number;
+  readonly process: ServerProcess;
+  stop(): Promise<void>;
+}
+
+export interface ServerStart {
+  /** The checkout whose src/server/main.ts runs. */
+  readonly root: string;
+  readonly stateDir: string;
+  readonly distDir: string;
+  readonly labsDir: string;
+  readonly maxSessions: number;
+  readonly maxClients: number;
+  /** Extra node flags (--cpu-prof…). */
+  readonly nodeFlags?: readonly string[];
+}
+
+export async function startServer(start: ServerStart): Promise<StartedServer> {
+  const clients = String(start.maxClients);
+  const args = ['--port', '0', '--labs', start.labsDir, '--state', start.stateDir, '--dist', start.distDir, '--audience', '--grace', '1'];
+  args.push('--max-sessions', String(start.maxSessions), '--max-clients', clients, '--max-per-address', clients);
+  const child = spawn(process.execPath, [...(start.nodeFlags ?? []), '--import', 'tsx', join(start.root, 'src/server/main.ts'), ...args], {
+    cwd: start.root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const match = /Ouvrez : (\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error(`bench: the server did not start\n${output}`)));
+  });
+  const exchange = async (address: string): Promise<string> =>
+    ((await fetch(address, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const audience = /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '';
+  const origin = new URL(url).origin;
+  const target: Target = { port: Number(new URL(url).port), origin, presenterCookie: await exchange(url), audienceCookie: await exchange(audience) };
+  const pid = child.pid ?? -1;
+  return {
+    target,
+    pid,
+    process: processOf(pid),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+export function processOf(pid: number): ServerProcess {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  // Clock ticks of 10 ms (USER_HZ is 100 on Linux); the name (field 2) may hold spaces: skip past it.
+  const ticks = (): { user: number; system: number } => {
+    const stat = read('stat');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11] ?? 0), system: Number(fields[12] ?? 0) };
+  };
+  const io = (name: string): number => Number(new RegExp(`${name}: (\\d+)`).exec(read('io'))?.[1] ?? 0);
+  return {
+    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(read('status'))?.[1] ?? 0) * 1024,
+    cpuMs: () => {
+      const { user, system } = ticks();
+      return (user + system) * 10;
+    },
+    userMs: () => ticks().user * 10,
+    syscalls: () => ({ reads: io('syscr'), writes: io('syscw') }),
+  };
+}
+
+/**
+ * CPU time the whole machine spent (every process and the kernel, all cores), from /proc/stat: what one
+ * 50 MB stream costs end to end, pty, kworkers, TCP and the page included.
+ */
+export function machineBusyMs(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return (fields.reduce((sum, value) => sum + value, 0) - idle) * 10;
+}
+
+/**
+ * Base64 text like the notes' measurements, in a directory the lab account can read. Not under /tmp:
+ * lab shells get a private /tmp from bwrap. Returns the file and the bytes a pty turns it into (ONLCR).
+ */
+export function dataFile(dir: string, megabytes: number): { file: string; expected: number } {
+  const file = join(dir, `data-${megabytes}M.b64`);
+  execFileSync('bash', ['-c', `head -c ${Math.round((megabytes * 1_000_000 * 3) / 4)} /dev/urandom | base64 -w 76 > ${file}`]);
+  chmodSync(file, 0o644);
+  const size = statSync(file).size;
+  const lines = Number(execFileSync('wc', ['-l', file]).toString().split(' ')[0]);
+  return { file, expected: size + lines };
+}
