@@ -8,7 +8,8 @@ which checks the arguments, is the entry point; the lab server runs it as root).
            Idempotent: what exists is kept; the password in DIR/clouds.yaml is kept while it still works.
   remove   everything of project eleve-ID, as its own user (Heat deletes a stack only for its project),
            then the user, the project, its quotas and DIR's two files. A missing project is success.
-  purge    remove for every project tagged cours-openstack-eleve (what an earlier class left).
+  purge [KEEP…]  remove for every project tagged cours-openstack-eleve (what an earlier class left), but
+           eleve-KEEP: students of a class that another lab server of this machine still runs.
 
 One Python process (openstacksdk, like seed.py and reset.py): `openstack` costs ~1 s per call.
 Exit status: 0 done; 2 the cloud is down or not installed; 1 anything else. Errors: French, on stderr.
@@ -247,10 +248,12 @@ def remove(student, directory):
     return project is not None
 
 
-def purge():
+def purge(keep):
+    """keep: ids of students of a class still running on this machine (another lab server's)."""
     admin = admin_connection()
     doing('la liste des projets marqués ' + TAG)
-    names = [p.name for p in admin.identity.projects(tags=TAG) if p.name.startswith(PREFIX)]
+    kept = {PREFIX + student for student in keep}
+    names = [p.name for p in admin.identity.projects(tags=TAG) if p.name.startswith(PREFIX) and p.name not in kept]
     for name in names:
         remove(name[len(PREFIX):], None)
     # Users left without their project (an `add` interrupted between the two). `add` makes the project
@@ -276,10 +279,10 @@ def main(argv):
             gone = remove(argv[2], argv[3] if len(argv) == 4 else None)
             say('Projet %s%s supprimé.' % (PREFIX, argv[2]) if gone else
                 'Rien à supprimer : pas de projet %s%s.' % (PREFIX, argv[2]))
-        elif command == 'purge' and len(argv) == 2:
-            purge()
+        elif command == 'purge':
+            purge(argv[2:])
         else:
-            raise Failure('usage : labs/cloud/student add ID DOSSIER | remove ID DOSSIER | purge')
+            raise Failure('usage : labs/cloud/student add ID DOSSIER | remove ID DOSSIER | purge [ID_GARDÉ…]')
     except (ksa.ConnectFailure, ksa.DiscoveryFailure) as error:
         raise Failure('le cloud du lab ne répond pas (%s) : bash labs/cloud/up (en root), puis relancez.'
                       % error, status=2)

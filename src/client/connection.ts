@@ -10,7 +10,9 @@
  * The role is decided when the WebSocket opens: a page that just joined a hands-on class (its cookie is
  * now a student's) calls reconnect(), and every channel is attached again where its handler now says.
  */
+import { parseStatusBody, STATUS_PATH } from '../protocol/status.ts';
 import { decodeOutputFrame } from '../protocol/frame.ts';
+import { Disposable, DisposableStore, disposableTimeout, MutableDisposable, toDisposable, type IDisposable } from '../protocol/lifecycle.ts';
 import { PROTOCOL_VERSION } from '../protocol/limits.ts';
 import type { StudentIdentity, StudentInfo } from '../protocol/classroom.ts';
 import { encodeMessage, LAB_SERVER_META, type ClientMessage, type ClientRole, type LabInfo, type ServerMessage } from '../protocol/messages.ts';
@@ -44,18 +46,17 @@ type Probe = { readonly kind: 'ok'; readonly role: ClientRole } | { readonly kin
 
 async function probeStatus(): Promise<Probe> {
   try {
-    const response = await fetch('/api/status', { credentials: 'same-origin', cache: 'no-store' });
+    const response = await fetch(STATUS_PATH, { credentials: 'same-origin', cache: 'no-store' });
     if (!response.ok) return { kind: 'offline' };
-    const body: unknown = await response.json();
-    const role = typeof body === 'object' && body !== null ? (body as { role?: unknown }).role : undefined;
-    if (role === null) return { kind: 'unauthorized' };
-    return role === 'presenter' || role === 'audience' || role === 'student' ? { kind: 'ok', role } : { kind: 'offline' };
+    const body = parseStatusBody(await response.json());
+    if (!body) return { kind: 'offline' };
+    return body.role === null ? { kind: 'unauthorized' } : { kind: 'ok', role: body.role };
   } catch {
     return { kind: 'offline' };
   }
 }
 
-export class LabConnection {
+export class LabConnection extends Disposable {
   state: ConnectionState = 'connecting';
   role: ClientRole | undefined;
   labs: readonly LabInfo[] = [];
@@ -80,19 +81,25 @@ export class LabConnection {
   /** Bumped by each connect(): an older attempt still waiting for its probe gives up. */
   private attempt = 0;
   private retryMs = RETRY_FIRST_MS;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The next attempt to connect, when one is planned. */
+  private readonly retryTimer = this.register(new MutableDisposable());
+  /**
+   * The current socket's listeners: a socket let go of (reconnect, dispose) is closed and says nothing
+   * more, whatever it still had in flight.
+   */
+  private readonly socketListeners = this.register(new MutableDisposable<DisposableStore>());
   private welcomed = false;
-  private stopped = false;
 
   start(): void {
     if (document.querySelector(`meta[name="${LAB_SERVER_META}"]`) === null) return this.setState('offline');
     void this.connect();
   }
 
-  onState(listener: (state: ConnectionState) => void): () => void {
+  /** Calls `listener` with the state now, then on each change, until the returned disposable ends it. */
+  onState(listener: (state: ConnectionState) => void): IDisposable {
     this.listeners.add(listener);
     listener(this.state);
-    return () => this.listeners.delete(listener);
+    return toDisposable(() => this.listeners.delete(listener));
   }
 
   /** Registers a pane; it is attached now if the connection is live, else as soon as it is. */
@@ -115,15 +122,11 @@ export class LabConnection {
    * when it opens, and the welcome attaches every channel again.
    */
   reconnect(): void {
-    if (this.stopped) return;
-    const socket = this.socket;
-    this.socket = undefined;
-    this.welcomed = false;
-    this.closing.clear();
-    socket?.close(1000);
+    if (this.isDisposed) return;
+    this.dropSocket();
     this.setState('reconnecting');
     this.retryMs = RETRY_FIRST_MS;
-    if (this.timer) clearTimeout(this.timer);
+    this.retryTimer.clear();
     void this.connect();
   }
 
@@ -134,17 +137,29 @@ export class LabConnection {
     return true;
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.socket?.close(1000);
+  /** Closes the socket and stops reconnecting: the page no longer needs labs. */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.dropSocket();
+    super.dispose();
+    this.listeners.clear();
+  }
+
+  /** Lets go of the current socket: closed politely, its listeners removed first. */
+  private dropSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    this.welcomed = false;
+    this.closing.clear();
+    this.socketListeners.clear();
+    socket?.close(1000);
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.isDisposed) return;
     const attempt = ++this.attempt;
     const probe = await probeStatus();
-    if (attempt !== this.attempt || this.stopped) return;
+    if (attempt !== this.attempt || this.isDisposed) return;
     if (probe.kind !== 'ok') {
       this.setState(probe.kind);
       this.retry(OFFLINE_PROBE_MS);
@@ -155,23 +170,24 @@ export class LabConnection {
     const socket = new WebSocket(`${scheme}://${location.host}/ws`);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    socket.addEventListener('open', () => socket.send(encodeMessage({ type: 'hello', version: PROTOCOL_VERSION })));
-    socket.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
-    socket.addEventListener('close', () => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.welcomed = false;
-      this.closing.clear();
-      if (this.stopped) return;
+    const listeners = new DisposableStore();
+    const on = <K extends keyof WebSocketEventMap>(type: K, listener: (event: WebSocketEventMap[K]) => void): void => {
+      socket.addEventListener(type, listener);
+      listeners.add(toDisposable(() => socket.removeEventListener(type, listener)));
+    };
+    on('open', () => socket.send(encodeMessage({ type: 'hello', version: PROTOCOL_VERSION })));
+    on('message', (event) => this.receive(event.data));
+    on('close', () => {
+      this.dropSocket();
       this.setState('reconnecting');
       this.retry(this.retryMs);
       this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
     });
+    this.socketListeners.value = listeners;
   }
 
   private retry(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), ms * (0.8 + Math.random() * 0.4));
+    this.retryTimer.value = disposableTimeout(ms * (0.8 + Math.random() * 0.4), () => void this.connect());
   }
 
   private receive(data: unknown): void {

@@ -14,10 +14,12 @@ import { FollowBar, type FollowMode } from './classroom/follow-bar.ts';
 import { joinClass } from './classroom/join.ts';
 import { saveLabsChoice, savedLabsChoice } from './classroom/labs-choice.ts';
 import { followsPresenter, initialStudentModel, offersOwnLabs, ownLabs, reduceStudent, roomFor, type StudentEvent } from './classroom/student-state.ts';
+import { DisposableStore, toDisposable, type IDisposable } from '../protocol/lifecycle.ts';
 import type { LabConnection } from './connection.ts';
 import type { Slideshow } from './remark.ts';
 
-export interface Following {
+/** Disposing it stops following: the connection's callbacks and state listener are let go. */
+export interface Following extends IDisposable {
   /** The room a lab pane attaches to now (undefined: the page's own). */
   room(): string | undefined;
 }
@@ -32,6 +34,7 @@ export function startFollowing(slideshow: Slideshow, connection: LabConnection, 
   let moving = false;
   let bar: FollowBar | undefined;
   let student = initialStudentModel(savedLabsChoice());
+  const store = new DisposableStore();
   const listens = (): boolean => !isClone && (connection.role === 'audience' || connection.role === 'student');
 
   const go = (index: number): void => {
@@ -77,32 +80,43 @@ export function startFollowing(slideshow: Slideshow, connection: LabConnection, 
     dismissEnded: () => dispatch({ type: 'dismiss-ended' }),
   };
 
-  connection.onRoomSlide = (index) => {
+  const onRoomSlide = (index: number): void => {
     presenterIndex = index;
     if (!listens()) return;
     if (mode === 'follow' && followsPresenter(student)) go(index);
     render();
   };
-  connection.onClassEnded = () => {
+  const onClassEnded = (): void => {
     dispatch({ type: 'class-ended' });
     // The student cookie is no longer valid: a new connection makes the page audience again.
     connection.reconnect();
   };
+  connection.onRoomSlide = onRoomSlide;
+  connection.onClassEnded = onClassEnded;
+  store.add(
+    toDisposable(() => {
+      if (connection.onRoomSlide === onRoomSlide) connection.onRoomSlide = undefined;
+      if (connection.onClassEnded === onClassEnded) connection.onClassEnded = undefined;
+    }),
+  );
 
+  // remark's Slideshow has no way to remove a listener: this one stays, and does nothing once disposed.
   slideshow.on('afterShowSlide', (slide) => {
     const index = slide.getSlideIndex();
-    if (isClone) return;
+    if (isClone || store.isDisposed) return;
     if (connection.role === 'presenter' || connection.role === 'student') connection.send({ type: 'slide', index });
     if (listens() && followsPresenter(student) && !moving && mode === 'follow' && index !== presenterIndex) setMode('browse');
   });
   // A presenter page (re)joining tells the room where it is; a student's, the presenter's class panel.
-  connection.onState((state) => {
-    if (state !== 'live' || isClone) return;
-    if (connection.role === 'presenter' || connection.role === 'student') {
-      connection.send({ type: 'slide', index: slideshow.getCurrentSlideIndex() });
-    }
-    if (connection.role) dispatch({ type: 'welcome', role: connection.role, handsOn: connection.handsOn, student: connection.student });
-    render();
-  });
-  return { room: () => roomFor(connection.role, student.labs) };
+  store.add(
+    connection.onState((state) => {
+      if (state !== 'live' || isClone) return;
+      if (connection.role === 'presenter' || connection.role === 'student') {
+        connection.send({ type: 'slide', index: slideshow.getCurrentSlideIndex() });
+      }
+      if (connection.role) dispatch({ type: 'welcome', role: connection.role, handsOn: connection.handsOn, student: connection.student });
+      render();
+    }),
+  );
+  return { room: () => roomFor(connection.role, student.labs), dispose: () => store.dispose() };
 }

@@ -11,6 +11,7 @@
 import './theme/classroom.css';
 import type { DeckModule } from '../protocol/deck-update.ts';
 import { ClassPanel } from './classroom/class-panel.ts';
+import { deckExercises } from './classroom/exercise-progress.ts';
 import { LabConnection } from './connection.ts';
 import { startFollowing } from './follow.ts';
 import { LabChannel } from './pane/lab-channel.ts';
@@ -54,7 +55,9 @@ export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
   const labTitle = (lab: string): string => connection.labs.find((info) => info.id === lab)?.title ?? lab;
   let classPanel: ClassPanel | undefined;
   connection.onState((state) => {
-    if (state === 'live' && connection.role === 'presenter' && connection.handsOn && mode === 'write') classPanel ??= new ClassPanel(connection, labTitle, (index) => deckIndex(deck, index) + 1);
+    if (state === 'live' && connection.role === 'presenter' && connection.handsOn && mode === 'write') {
+      classPanel ??= new ClassPanel(connection, labTitle, (index) => deckIndex(deck, index) + 1, () => deckExercises(deck));
+    }
   });
   let deck = initial;
   let slots = new Map<number, LabSlot>();

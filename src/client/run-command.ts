@@ -4,12 +4,8 @@
  * the slide's lab by its id; the text on the slide is never what is sent. Continuation lines (ending in
  * `\`) belong to the command above them and get no control of their own.
  */
+import type { RunnableCommand } from '../protocol/lab-command.ts';
 import { normalizeCommand } from '../protocol/lab-definition.ts';
-
-export interface SlideCommand {
-  readonly id: string;
-  readonly text: string;
-}
 
 const CONTROL_CLASS = 'run-command';
 
@@ -22,7 +18,7 @@ export function clearRunControls(content: HTMLElement): void {
  * Adds a control before each command line of `content` that matches the next of `commands` (in order).
  * Idempotent: lines that have one keep it.
  */
-export function addRunControls(content: HTMLElement, commands: readonly SlideCommand[], run: (command: SlideCommand) => void): void {
+export function addRunControls(content: HTMLElement, commands: readonly RunnableCommand[], run: (command: RunnableCommand) => void): void {
   const lines = content.querySelectorAll<HTMLElement>('.remark-code-line-highlighted');
   let next = 0;
   for (const line of lines) {
@@ -39,7 +35,7 @@ export function addRunControls(content: HTMLElement, commands: readonly SlideCom
   }
 }
 
-function control(command: SlideCommand, run: (command: SlideCommand) => void): HTMLButtonElement {
+function control(command: RunnableCommand, run: (command: RunnableCommand) => void): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = CONTROL_CLASS;

@@ -3,7 +3,8 @@
  * in its pane when there is no lab server. A demo is named by the slide's `name:` or else by the id of its
  * first command, so renaming a slide's title does not orphan its recording. Pure.
  */
-import { runnableCommands, type LabCommands, type RunnableCommand } from './lab-commands.ts';
+import type { RunnableCommand } from '../protocol/lab-command.ts';
+import { runnableCommands, type LabCommands } from './lab-commands.ts';
 import type { Deck } from './parse.ts';
 
 export interface Demo {

@@ -4,18 +4,13 @@
  * lab does not declare, or a lab that does not exist, is a deck problem (the build fails naming the line),
  * so a click on a slide always maps to a command the server will accept.
  */
+import type { RunnableCommand } from '../protocol/lab-command.ts';
 import { commandIdFor, type LabDefinition } from '../protocol/lab-definition.ts';
 import type { DeckProblem } from './check.ts';
 import { slideCommands } from './commands.ts';
 import type { Deck, Slide } from './parse.ts';
 
 export type LabCommands = Pick<LabDefinition, 'id' | 'commands'>;
-
-export interface RunnableCommand {
-  readonly id: string;
-  /** The command as the slide shows it (continuations joined). */
-  readonly text: string;
-}
 
 /** The slide's runnable commands, in order; commands without an id are left out (see checkLabSlides). */
 export function runnableCommands(slide: Slide, labs: ReadonlyMap<string, LabCommands>): RunnableCommand[] {

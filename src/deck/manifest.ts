@@ -1,10 +1,5 @@
 /** slides/deck.json: the deck's title and the order of its chapter files. Checked once when loaded. */
-export interface DeckManifest {
-  readonly title: string;
-  /** Slides in the 2016 course, kept so a test can prove the port lost none. */
-  readonly courseSlides: number;
-  readonly chapters: readonly string[];
-}
+import { array, integer, object, pathText, refine, string, withMessage, type Infer } from '../protocol/schema.ts';
 
 export class DeckError extends Error {
   constructor(
@@ -19,6 +14,29 @@ export class DeckError extends Error {
 
 const CHAPTER_FILE = /^[\w-]+\.md$/;
 
+// The deck's build messages are in English, like every other problem the deck reports (check.ts): the
+// schema's words are replaced field by field.
+const manifest = withMessage(
+  object(
+    {
+      title: string('must be a non-empty string', (title) => title.trim() !== ''),
+      /** Slides in the 2016 course, kept so a test can prove the port lost none. */
+      courseSlides: integer(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer'),
+      chapters: refine(
+        withMessage(
+          array(string('is not a markdown file name in slides/', (file) => CHAPTER_FILE.test(file)), { min: 1 }),
+          'must be a non-empty array',
+        ),
+        (chapters) => (new Set(chapters).size === chapters.length ? undefined : { path: [], expected: 'lists a file twice' }),
+      ),
+    },
+    // Unknown fields have always been let through here (and left out of the result).
+    { unknown: 'ignore' },
+  ),
+  'expected an object',
+);
+export type DeckManifest = Infer<typeof manifest>;
+
 export function parseManifest(text: string, file = 'slides/deck.json'): DeckManifest {
   let value: unknown;
   try {
@@ -26,18 +44,10 @@ export function parseManifest(text: string, file = 'slides/deck.json'): DeckMani
   } catch (error) {
     throw new DeckError(file, 0, `not valid JSON (${(error as Error).message})`);
   }
-  if (typeof value !== 'object' || value === null) throw new DeckError(file, 0, 'expected an object');
-  const { title, courseSlides, chapters } = value as Record<string, unknown>;
-  if (typeof title !== 'string' || title.trim() === '') throw new DeckError(file, 0, '"title" must be a non-empty string');
-  if (typeof courseSlides !== 'number' || !Number.isInteger(courseSlides) || courseSlides < 1) {
-    throw new DeckError(file, 0, '"courseSlides" must be a positive integer');
+  const checked = manifest.check(value);
+  if (!checked.ok) {
+    const { path, expected } = checked.problem;
+    throw new DeckError(file, 0, path.length === 0 ? expected : `"${pathText(path)}" ${expected}`);
   }
-  if (!Array.isArray(chapters) || chapters.length === 0) throw new DeckError(file, 0, '"chapters" must be a non-empty array');
-  for (const chapter of chapters) {
-    if (typeof chapter !== 'string' || !CHAPTER_FILE.test(chapter)) {
-      throw new DeckError(file, 0, `"chapters" entry ${JSON.stringify(chapter)} is not a markdown file name in slides/`);
-    }
-  }
-  if (new Set(chapters).size !== chapters.length) throw new DeckError(file, 0, '"chapters" lists a file twice');
-  return Object.freeze({ title, courseSlides, chapters: Object.freeze([...(chapters as string[])]) });
+  return checked.value;
 }

@@ -4,6 +4,9 @@
  * in their own room. The presenter's page gets the class roster (`class` messages) and may watch a
  * student's terminal read-only; the student is told (`watched`).
  */
+import { MAX_SLIDE_INDEX } from './limits.ts';
+import { array, boolean, integer, object, optional, pattern, string, text, type Infer } from './schema.ts';
+import { id } from './wire-fields.ts';
 
 /** POST here, JSON {"name": "…"}: answered with a JoinAnswer, and the student cookie when it worked. */
 export const JOIN_PATH = '/api/join';
@@ -28,45 +31,49 @@ export function roomStudent(room: string): string | undefined {
   return STUDENT_ID_PATTERN.test(id) ? id : undefined;
 }
 
-export interface StudentIdentity {
-  readonly id: string;
-  readonly name: string;
-}
-
-/** The last command a student ran in one of their labs, and how it ended (OSC 133's exit status). */
-export interface StudentCommand {
-  readonly lab: string;
-  /** What was typed (by ▶ or by hand), at most MAX_COMMAND_TEXT characters. */
-  readonly text: string;
-  /** undefined while it runs. */
-  readonly exit?: number;
-}
-
 export const MAX_COMMAND_TEXT = 200;
 
+const studentId = pattern(STUDENT_ID_PATTERN, 'identifiant d’élève attendu');
+/** Names are checked where they are typed (normalizeName); on the wire, only bounded. */
+export const studentIdentity = object({ id: studentId, name: text(MIN_NAME_LENGTH, MAX_NAME_LENGTH * 2) });
+export type StudentIdentity = Infer<typeof studentIdentity>;
+
+/** The last command a student ran in one of their labs, and how it ended (OSC 133's exit status). */
+const studentCommand = object({
+  lab: id,
+  /** What was typed (by ▶ or by hand), at most MAX_COMMAND_TEXT characters. */
+  text: text(0, MAX_COMMAND_TEXT * 2),
+  /** undefined while it runs. */
+  exit: optional(integer(-1_000_000, 1_000_000)),
+});
+export type StudentCommand = Infer<typeof studentCommand>;
+
 /** Where a student stands on one exercise (lab-exercise.ts): the presenter's panel counts these. */
-export interface ExerciseProgress {
-  readonly lab: string;
-  readonly exercise: string;
+const exerciseProgress = object({
+  lab: id,
+  exercise: id,
   /** « Vérifier » pressed this many times. */
-  readonly attempts: number;
+  attempts: integer(0, 1_000_000),
   /** Failed attempts in a row since the last success (two or more: the panel says stuck). */
-  readonly failures: number;
+  failures: integer(0, 1_000_000),
   /** The last attempt passed every check. */
-  readonly ok: boolean;
-}
+  ok: boolean(),
+});
+export type ExerciseProgress = Infer<typeof exerciseProgress>;
 
 /** One row of the presenter's class panel. */
-export interface StudentInfo extends StudentIdentity {
+export const studentInfo = object({
+  ...studentIdentity.shape,
   /** At least one page of theirs is connected. */
-  readonly connected: boolean;
+  connected: boolean(),
   /** The remark slide index their page shows. */
-  readonly slide?: number;
+  slide: optional(integer(0, MAX_SLIDE_INDEX)),
   /** Labs with a live session of theirs. */
-  readonly labs: readonly string[];
-  readonly last?: StudentCommand;
-  readonly exercises?: readonly ExerciseProgress[];
-}
+  labs: array(string()),
+  last: optional(studentCommand),
+  exercises: optional(array(exerciseProgress)),
+});
+export type StudentInfo = Infer<typeof studentInfo>;
 
 export type JoinAnswer =
   | { readonly ok: true; readonly student: StudentIdentity }

@@ -2,6 +2,7 @@
  * What the deck plugin tells the browser about the slides: the virtual module's shape and the hot update
  * sent when a slide file changes. Shared by src/deck (sender) and src/client (receiver).
  */
+import type { RunnableCommand } from './lab-command.ts';
 
 export interface DeckSlideInfo {
   /** remark `name:` property, if any. */
@@ -12,7 +13,7 @@ export interface DeckSlideInfo {
    * A demo slide's `*$` command lines in order, each with the id its lab gives it: a click sends
    * `run {commandId}`, never the text.
    */
-  readonly commands?: readonly { readonly id: string; readonly text: string }[];
+  readonly commands?: readonly RunnableCommand[];
   /**
    * An exercise slide's exercise (`exercise:` property, « À vous »): « Vérifier » sends `verify {exercise}`
    * for it in the slide's lab; the build checked that the lab declares it.

@@ -1,12 +1,15 @@
 /**
  * One page's view of one session: the (connection, channel) pair, its role, its ack window and where it
- * is in the stream. Owned by the session; the connection only keeps it in its channel table.
+ * is in the stream. Owned by the session, which disposes it on detach (its slow-viewer timer with it); the
+ * connection only keeps it in its channel table.
  */
-import type { ErrorValue } from '../protocol/errors.ts';
+import { errorValue, type ErrorValue } from '../protocol/errors.ts';
 import { HIGH_WATERMARK, LOW_WATERMARK, VIEWER_HIGH_WATERMARK } from '../protocol/limits.ts';
-import type { ClientRole, SessionRole } from '../protocol/messages.ts';
+import type { ClientRole, SessionRole, SessionState } from '../protocol/messages.ts';
 import { AckWindow } from './flow-control.ts';
-import type { Outbox } from './outbox.ts';
+import { disposableTimeout, MutableDisposable, type IDisposable } from './lifecycle.ts';
+import type { FrameCache, Outbox } from './outbox.ts';
+import type { PtyExit } from './pty-host.ts';
 import type { ScreenSnapshot } from './screen.ts';
 
 /** What a session needs from the connection a page is on. */
@@ -24,11 +27,12 @@ export interface Peer {
  */
 export type StreamState = 'live' | 'lagging';
 
-export class Attachment {
+export class Attachment implements IDisposable {
   state: StreamState = 'live';
   readonly window: AckWindow;
-  warnedReadOnly = false;
-  slowTimer: NodeJS.Timeout | undefined;
+  private warnedReadOnly = false;
+  /** Armed while lagging: a viewer still behind when it fires is detached as slow. */
+  private readonly slow = new MutableDisposable();
 
   constructor(
     readonly peer: Peer,
@@ -53,29 +57,53 @@ export class Attachment {
     this.peer.outbox.sendMessage({ type: 'role', channel: this.channel, role: 'viewer' });
   }
 
-  clearSlowTimer(): void {
-    if (this.slowTimer) clearTimeout(this.slowTimer);
-    this.slowTimer = undefined;
+  /** A chunk of output: sent while live; a viewer past its window lags, and `onSlow` if it stays behind. */
+  output(frames: FrameCache, slowMs: number, onSlow: (attachment: Attachment) => void): void {
+    if (this.state !== 'live') return;
+    this.peer.outbox.sendOutput(this.channel, frames);
+    this.window.sent(frames.chunk.length);
+    if (this.role === 'viewer' && this.window.isThrottled) this.lag(slowMs, () => onSlow(this));
   }
 
   /** Live from here on: the screen as it is now (taken between two pty chunks), then every chunk. */
   sync(snapshot: ScreenSnapshot, exited: boolean): void {
-    this.clearSlowTimer();
-    const { outbox } = this.peer;
+    this.slow.clear();
     const { channel } = this;
-    outbox.sendMessage({ type: 'snapshot', channel, data: snapshot.data, cols: snapshot.cols, rows: snapshot.rows });
-    if (exited) outbox.sendMessage({ type: 'status', channel, state: 'exited' });
+    this.peer.outbox.sendMessage({ type: 'snapshot', channel, data: snapshot.data, cols: snapshot.cols, rows: snapshot.rows });
+    if (exited) this.status('exited');
     this.state = 'live';
   }
 
   /** A viewer that stopped keeping up: no more output until it acks; `onSlow` if it stays behind `ms`. */
   lag(ms: number, onSlow: () => void): void {
     this.state = 'lagging';
-    this.peer.outbox.sendMessage({ type: 'status', channel: this.channel, state: 'lagging' });
-    this.slowTimer = setTimeout(onSlow, ms);
+    this.status('lagging');
+    this.slow.value = disposableTimeout(ms, onSlow);
+  }
+
+  status(state: SessionState): void {
+    this.peer.outbox.sendMessage({ type: 'status', channel: this.channel, state });
+  }
+
+  /** The shell exited: `why` first when it means the shell did not start (or its setup failed). */
+  exited(exit: PtyExit, why: ErrorValue | undefined): void {
+    if (why) this.fail(why);
+    this.peer.outbox.sendMessage({ type: 'exit', channel: this.channel, code: exit.code, signal: exit.signal });
+    this.status('exited');
+  }
+
+  /** Input from a viewer is dropped, xterm's automatic replies included; said once, so the pane shows "read-only". */
+  refuseInput(): void {
+    if (!this.warnedReadOnly) this.fail(errorValue('READ_ONLY'));
+    this.warnedReadOnly = true;
   }
 
   fail(error: ErrorValue): void {
     this.peer.outbox.sendMessage({ type: 'error', channel: this.channel, ...error });
+  }
+
+  /** Detached: its timer goes (one set later is cleared at once). */
+  dispose(): void {
+    this.slow.dispose();
   }
 }

@@ -11,7 +11,7 @@ import { DEFAULT_CHECK_TIMEOUT_MS, type ExerciseCheck, type LabExercise } from '
 /** Output kept per check: enough for any `expect`, bounded against a check that prints forever. */
 const MAX_OUTPUT = 256 * 1024;
 
-/** How to start a command in the session's sandbox (session.ts fills it). */
+/** How to start a command in the session's sandbox (session-shell.ts fills it, as its shell runs). */
 export interface CheckSpawn {
   readonly file: string;
   readonly args: readonly string[];

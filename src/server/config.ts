@@ -6,11 +6,13 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRACE_MS, IDLE_MS, MAX_CLIENTS, MAX_SESSIONS, SLOW_VIEWER_MS } from '../protocol/limits.ts';
+import { array, map, object, oneOf, optional, pattern, string, where, withDefault, withMessage, type Infer, type Problem, type Schema } from '../protocol/schema.ts';
 import { lanAddress, readTls, type TlsFiles } from './classroom.ts';
 import { ConfigError } from './config-error.ts';
 import { DEFAULT_MAX_STUDENTS, DEFAULT_MAX_VMS, MAX_CLIENTS_PER_ADDRESS, PRESENTER_RESERVED_CLIENTS, STUDENT_MAX_SESSIONS } from './server-limits.ts';
 
-export type SandboxMode = 'auto' | 'bwrap' | 'none';
+const sandboxMode = withMessage(oneOf('auto', 'bwrap', 'none'), 'auto, bwrap ou none attendu');
+export type SandboxMode = Infer<typeof sandboxMode>;
 
 export interface ResolvedConfig {
   readonly host: string;
@@ -91,34 +93,68 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function integerFlag(flag: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigError(`--${flag} : entier entre ${min} et ${max} attendu, reçu « ${raw} »`);
-  }
-  return value;
+/** A flag's whole number, as typed: digits only, within [min, max]. */
+function count(min: number, max: number): Schema<number> {
+  return map(
+    string(`entier entre ${min} et ${max} attendu`, (raw) => /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max),
+    Number,
+  );
 }
 
-function secondsFlag(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > 7 * 24 * 3600) {
-    throw new ConfigError(`--${flag} : durée en secondes attendue (> 0), reçu « ${raw} »`);
+/** Seconds as typed (decimals allowed), up to a week; the result is in milliseconds. */
+const seconds = map(
+  string('durée en secondes attendue (> 0)', (raw) => Number.isFinite(Number(raw)) && Number(raw) > 0 && Number(raw) <= 7 * 24 * 3600),
+  (raw) => Math.round(Number(raw) * 1000),
+);
+
+function parsesAsUrl(raw: string): boolean {
+  try {
+    new URL(raw);
+    return true;
+  } catch {
+    return false;
   }
-  return Math.round(value * 1000);
 }
 
 /** An exact origin (scheme://host[:port]): the allow-list compares strings, so no path, no slash. */
-function originFlag(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`--allow-origin : URL attendue, reçu « ${raw} »`);
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== raw) {
-    throw new ConfigError(`--allow-origin : origine exacte attendue (ex. http://192.168.1.10:8020), reçu « ${raw} »`);
-  }
-  return raw;
+const origin = where(
+  string('URL attendue', parsesAsUrl),
+  (raw) => {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === raw;
+  },
+  'origine exacte attendue (ex. http://192.168.1.10:8020)',
+);
+
+/** The flags that take a value, as given (the last occurrence, or its environment variable), by name. */
+const flagValues = object({
+  /** Given, or the LAN's address with --classroom, or loopback. */
+  host: pattern(/^[A-Za-z0-9.:_-]+$/, 'adresse attendue'),
+  port: optional(count(0, 65535)),
+  sandbox: withDefault(sandboxMode, 'auto'),
+  'lab-user': withDefault(pattern(/^[a-z_][a-z0-9_-]{0,31}$/, 'nom de compte attendu'), 'cours-lab'),
+  'allow-origin': array(origin),
+  grace: optional(seconds),
+  idle: optional(seconds),
+  'slow-viewer': optional(seconds),
+  'max-sessions': optional(count(1, 5000)),
+  // Above the presenter's reserve, so that the audience can have at least one connection.
+  'max-clients': optional(count(PRESENTER_RESERVED_CLIENTS + 1, 10_000)),
+  'max-per-address': optional(count(1, 10_000)),
+  'max-students': optional(count(1, 500)),
+  'max-vms': optional(count(0, 1000)),
+});
+
+type RawFlags = Readonly<Record<string, string | readonly string[] | undefined>>;
+/** Flags that an environment variable may give instead (the flag wins). */
+const FLAG_ENV: Readonly<Record<string, string>> = { host: 'LAB_SERVER_HOST', port: 'LAB_SERVER_PORT' };
+
+/** « --port : entier entre 0 et 65535 attendu, reçu « 70000 » » */
+function flagError(raw: RawFlags, { path, expected }: Problem): ConfigError {
+  const [flag, index] = path;
+  const given = raw[String(flag)];
+  const shown = typeof given === 'string' || typeof index !== 'number' ? given : given?.[index];
+  return new ConfigError(`--${String(flag)} : ${expected}, reçu « ${String(shown)} »`);
 }
 
 /** Splits argv into flag -> values; throws on unknown flags, missing values and stray arguments. */
@@ -182,59 +218,51 @@ export function resolveConfig(
         'Donnez --tls-cert et --tls-key pour du HTTPS.',
     );
   }
-  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError(`--host : adresse attendue, reçu « ${host} »`);
+  const envOrigins = (env['LAB_SERVER_ALLOW_ORIGIN'] ?? '').split(',').filter((o) => o.trim() !== '');
+  const raw: Record<string, string | readonly string[] | undefined> = {
+    // The one repeatable flag: every occurrence counts, after the environment's comma-separated list.
+    'allow-origin': [...envOrigins.map((o) => o.trim()), ...(flags.get('allow-origin') ?? [])],
+  };
+  for (const name of Object.keys(flagValues.shape)) if (name !== 'allow-origin') raw[name] = last(name, FLAG_ENV[name]);
+  raw['host'] = host;
+  const checked = flagValues.check(raw);
+  if (!checked.ok) throw flagError(raw, checked.problem);
+  const values = checked.value;
   if (!isLoopbackHost(host) && !classroom && tls === undefined) {
     warnings.push(
       `Écoute sur ${host} : le serveur est joignable depuis le réseau (les terminaux restent protégés par ` +
         'le jeton, mais le trafic n’est pas chiffré : réseau de confiance uniquement).',
     );
   }
-  const portRaw = last('port', 'LAB_SERVER_PORT');
-  const sandbox = last('sandbox') ?? 'auto';
-  if (sandbox !== 'auto' && sandbox !== 'bwrap' && sandbox !== 'none') {
-    throw new ConfigError(`--sandbox : auto, bwrap ou none attendu, reçu « ${sandbox} »`);
-  }
-  const labUser = last('lab-user') ?? 'cours-lab';
-  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(labUser)) throw new ConfigError(`--lab-user : nom de compte attendu, reçu « ${labUser} »`);
-  const envOrigins = (env['LAB_SERVER_ALLOW_ORIGIN'] ?? '').split(',').filter((o) => o.trim() !== '');
-  const origins = [...envOrigins.map((o) => o.trim()), ...(flags.get('allow-origin') ?? [])].map(originFlag);
-
-  const graceRaw = last('grace');
-  const idleRaw = last('idle');
-  const slowRaw = last('slow-viewer');
-  const maxSessionsRaw = last('max-sessions');
-  const maxClientsRaw = last('max-clients');
-  const maxPerAddressRaw = last('max-per-address');
   const handsOn = flags.has('hands-on');
-  const maxStudentsRaw = last('max-students');
-  const maxVmsRaw = last('max-vms');
-  if ((maxStudentsRaw !== undefined || maxVmsRaw !== undefined) && !handsOn) throw new ConfigError('--max-students et --max-vms vont avec --hands-on');
-  const maxStudents = maxStudentsRaw === undefined ? DEFAULT_MAX_STUDENTS : integerFlag('max-students', maxStudentsRaw, 1, 500);
+  if ((values['max-students'] !== undefined || values['max-vms'] !== undefined) && !handsOn) {
+    throw new ConfigError('--max-students et --max-vms vont avec --hands-on');
+  }
+  const maxStudents = values['max-students'] ?? DEFAULT_MAX_STUDENTS;
   // Each student may hold STUDENT_MAX_SESSIONS sessions: the server-wide cap grows with the class.
   const defaultSessions = handsOn ? MAX_SESSIONS + maxStudents * STUDENT_MAX_SESSIONS : MAX_SESSIONS;
   return Object.freeze({
-    host,
-    port: portRaw === undefined ? 8020 : integerFlag('port', portRaw, 0, 65535),
+    host: values.host,
+    port: values.port ?? 8020,
     labsDir: dir('labs', 'labs'),
     stateDir: dir('state', '.state'),
     distDir: dir('dist', 'dist'),
     recordDir: flags.has('record') ? dir('record', '') : undefined,
-    allowOrigins: Object.freeze([...new Set(origins)]),
+    allowOrigins: Object.freeze([...new Set(values['allow-origin'])]),
     audience: flags.has('audience') || classroom || handsOn,
     classroom,
     handsOn,
     maxStudents,
-    maxVms: maxVmsRaw === undefined ? DEFAULT_MAX_VMS : integerFlag('max-vms', maxVmsRaw, 0, 1000),
+    maxVms: values['max-vms'] ?? DEFAULT_MAX_VMS,
     tls,
-    sandbox,
-    labUser,
-    graceMs: graceRaw === undefined ? GRACE_MS : secondsFlag('grace', graceRaw),
-    idleMs: idleRaw === undefined ? IDLE_MS : secondsFlag('idle', idleRaw),
-    slowViewerMs: slowRaw === undefined ? SLOW_VIEWER_MS : secondsFlag('slow-viewer', slowRaw),
-    maxSessions: maxSessionsRaw === undefined ? defaultSessions : integerFlag('max-sessions', maxSessionsRaw, 1, 5000),
-    // Above the presenter's reserve, so that the audience can have at least one connection.
-    maxClients: maxClientsRaw === undefined ? MAX_CLIENTS : integerFlag('max-clients', maxClientsRaw, PRESENTER_RESERVED_CLIENTS + 1, 10_000),
-    maxPerAddress: maxPerAddressRaw === undefined ? MAX_CLIENTS_PER_ADDRESS : integerFlag('max-per-address', maxPerAddressRaw, 1, 10_000),
+    sandbox: values.sandbox,
+    labUser: values['lab-user'],
+    graceMs: values.grace ?? GRACE_MS,
+    idleMs: values.idle ?? IDLE_MS,
+    slowViewerMs: values['slow-viewer'] ?? SLOW_VIEWER_MS,
+    maxSessions: values['max-sessions'] ?? defaultSessions,
+    maxClients: values['max-clients'] ?? MAX_CLIENTS,
+    maxPerAddress: values['max-per-address'] ?? MAX_CLIENTS_PER_ADDRESS,
     env: Object.freeze({ ...env }),
     warnings: Object.freeze(warnings),
   });

@@ -90,7 +90,7 @@ export class HandsOn extends Disposable {
   }
 
   private make(id: string, name: string, secret: string): Student | ErrorValue {
-    const account = this.accounts.take();
+    const account = this.accounts.take(id);
     if (!account) return errorValue('CLASS_FULL', { detail: 'plus de compte d’élève libre (labs/setup-user.sh)' });
     const dir = join(this.root, id);
     try {
@@ -312,7 +312,8 @@ export class HandsOn extends Disposable {
     }
     for (const lab of this.labs.values()) {
       if (lab.provision === undefined) continue;
-      const result = await runProvision(lab, 'purge', [], this.config.env);
+      // Another class running on this machine keeps its students' projects.
+      const result = await runProvision(lab, 'purge', this.accounts.othersStudents(), this.config.env);
       if (!result.ok) console.error(`lab server: ${lab.id} : ménage de la classe précédente impossible : ${result.problem}`);
       else if (result.output) console.log(`lab server: ${lab.id} : ${result.output}`);
     }

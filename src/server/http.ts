@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JOIN_PATH } from '../protocol/classroom.ts';
 import { PROTOCOL_VERSION } from '../protocol/limits.ts';
-import type { ClientRole, LabInfo } from '../protocol/messages.ts';
+import type { LabInfo } from '../protocol/messages.ts';
+import { STATUS_PATH, type StatusBody } from '../protocol/status.ts';
 import type { Auth } from './auth.ts';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -28,14 +29,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
-
-export interface StatusBody {
-  readonly version: number;
-  /** null: this page has no valid cookie (not opened with the start URL's token); labs are then not listed. */
-  readonly role: ClientRole | null;
-  readonly labs: readonly LabInfo[];
-  readonly error?: string;
-}
 
 /**
  * Under TLS: browsers that reached this host over HTTPS refuse plain HTTP to it for this long (a year,
@@ -68,7 +61,7 @@ export function createApiHandler<T>(
       join(request, response);
       return true;
     }
-    if (pathname !== '/api/status') return false;
+    if (pathname !== STATUS_PATH) return false;
     if (request.method !== 'GET') {
       json(response, 405, { error: 'GET attendu' });
       return true;

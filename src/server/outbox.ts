@@ -31,6 +31,7 @@ export const COALESCE_BYTES = 64 * 1024;
  */
 export const FLOOD_HOLD_MS = 16;
 import { encodeMessage, type ServerMessage } from '../protocol/messages.ts';
+import { disposableTimeout, MutableDisposable } from './lifecycle.ts';
 import { TurnScheduler } from './turn-scheduler.ts';
 
 /** The part of a ws WebSocket the outbox uses (a fake in unit tests). */
@@ -93,7 +94,8 @@ export class Outbox {
   private queuedBytes = 0;
   private sending = false;
   private closed = false;
-  private holdTimer: NodeJS.Timeout | undefined;
+  /** Armed while a flood's frame is held (FLOOD_HOLD_MS); close() disposes it, and any set after. */
+  private readonly hold = new MutableDisposable();
 
   constructor(
     private readonly socket: SendingSocket,
@@ -149,7 +151,7 @@ export class Outbox {
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.scheduler.delete(this);
-    this.clearHold();
+    this.hold.dispose();
   }
 
   /** Sends the next queued item unless a send is pending (called once per turn by the flush queue). */
@@ -159,10 +161,11 @@ export class Outbox {
     if (!head) return;
     if (head.kind === 'output' && this.queue.length === 1 && head.bytes < COALESCE_BYTES && head.frames[head.frames.length - 1]?.full) {
       // Mid-flood: the next read is moments away. Its arrival reschedules a flush; the timer bounds the wait.
-      this.holdTimer ??= setTimeout(() => {
-        this.holdTimer = undefined;
+      if (this.hold.value) return;
+      this.hold.value = disposableTimeout(FLOOD_HOLD_MS, () => {
+        this.hold.clear();
         this.forceFlush();
-      }, FLOOD_HOLD_MS);
+      });
       return;
     }
     this.forceFlush();
@@ -170,7 +173,7 @@ export class Outbox {
 
   private forceFlush(): void {
     if (this.sending || this.closed) return;
-    this.clearHold();
+    this.hold.clear();
     const next = this.queue.shift();
     if (!next) return;
     this.sending = true;
@@ -200,11 +203,6 @@ export class Outbox {
     if (error) return this.fail(error.message);
     if (this.queue.length > 0) this.schedule();
   };
-
-  private clearHold(): void {
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = undefined;
-  }
 
   private fail(reason: string): void {
     if (this.closed) return;

@@ -13,7 +13,7 @@ const alice: StudentInfo = { id: 'a1', name: 'Alice', connected: true, slide: 41
 const bruno: StudentInfo = { id: 'b2', name: 'Bruno', connected: false, labs: ['qemu', 'shell'], last: { lab: 'shell', text: 'false', exit: 1 } };
 const chloe: StudentInfo = { id: 'c3', name: 'Chloé', connected: true, slide: 3, labs: [] };
 const run = (model: ClassPanelModel, events: readonly ClassPanelEvent[]): ClassPanelModel => events.reduce(reduceClassPanel, model);
-const roster = (...students: StudentInfo[]): ClassPanelEvent => ({ type: 'roster', students });
+const roster = (...students: StudentInfo[]): ClassPanelEvent => ({ type: 'roster', students, now: 1_000 });
 const withClass = run(INITIAL_CLASS_PANEL, [roster(alice, bruno, chloe), { type: 'toggle' }]);
 
 describe('the class panel', () => {

@@ -10,7 +10,8 @@ describe('parseManifest', () => {
 
   it.each([
     ['{', 'not valid JSON'],
-    ['[]', '"title"'],
+    ['[]', 'expected an object'],
+    ['{"courseSlides":1,"chapters":["a.md"]}', '"title"'],
     ['{"title":"T","courseSlides":0,"chapters":["a.md"]}', '"courseSlides"'],
     ['{"title":"T","courseSlides":1,"chapters":[]}', '"chapters"'],
     ['{"title":"T","courseSlides":1,"chapters":["../etc/passwd"]}', 'not a markdown file name'],

@@ -96,6 +96,25 @@ describe('Outbox', () => {
     }
   });
 
+  it('close() clears the timer of a flood frame it was holding', () => {
+    vi.useFakeTimers();
+    try {
+      const socket = new FakeSocket();
+      const scheduler = flushScheduler();
+      const outbox = new Outbox(socket, scheduler, () => undefined);
+      outbox.sendOutput(0, new FrameCache(Buffer.alloc(4095, 0x61)));
+      vi.advanceTimersByTime(1);
+      expect(vi.getTimerCount()).toBe(1);
+      outbox.close();
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(FLOOD_HOLD_MS * 2);
+      expect(socket.sent).toEqual([]);
+      scheduler.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('shares one frame between pages in step with the same stream', async () => {
     const a = new FakeSocket(false);
     const b = new FakeSocket(false);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabClient } from '../helpers/lab-client.ts';
 import { processesOf, startLabServer, waitUntil, type TestServer } from '../helpers/lab-server.ts';
@@ -162,6 +163,29 @@ describe('a lab session', () => {
     main.send({ type: 'input', channel: 1, data: 'echo again-$((8))\r' });
     await main.waitForOutput(1, 'again-8');
     await main.close();
+  });
+
+  it('a reset replaces the shell, not the pages: a viewer stays, and the old directory goes', async () => {
+    const name = freshRoom();
+    const main = await writer(name);
+    const viewer = await LabClient.open(server, { role: 'audience' });
+    await viewer.attach(5, 'shell', { room: name });
+    main.send({ type: 'input', channel: 1, data: 'echo "dir=$PWD"\r' });
+    const dir = /dir=(\/\S+)/.exec(await main.waitForOutput(1, `dir=${server.stateDir}`))?.[1] ?? '';
+    expect(existsSync(dir)).toBe(true);
+    const from = viewer.messages.length;
+    viewer.clearOutput(5);
+    main.send({ type: 'reset', channel: 1 });
+    await viewer.next('status', (m) => m.channel === 5 && m.state === 'restarting', from);
+    const snapshot = await viewer.next('snapshot', (m) => m.channel === 5, from);
+    expect(snapshot.data.trim()).toBe('');
+    await viewer.next('status', (m) => m.channel === 5 && m.state === 'running', from);
+    main.send({ type: 'input', channel: 1, data: 'echo "new=$PWD"\r' });
+    const text = await viewer.waitForOutput(5, /new=\/\S+/);
+    expect(text).not.toContain(`new=${dir}`);
+    expect(viewer.messages.slice(from).filter((m) => m.type === 'detached')).toEqual([]);
+    await waitUntil(() => !existsSync(dir), 'the old working directory to be removed');
+    await Promise.all([main.close(), viewer.close()]);
   });
 
   it('reset ends every process of the old shell', async () => {

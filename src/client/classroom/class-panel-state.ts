@@ -1,10 +1,12 @@
 /**
  * The presenter's class panel, as a pure function of what happened: the roster the server sends
- * (`class`), the panel opened or closed, a student (and one of their labs) picked to watch, the watch
- * closed, « Terminer la classe » asked, confirmed or cancelled. class-panel.ts renders the model and does
- * the I/O (the read-only pane of the watched student, the `end-class` message).
+ * (`class`), the clock ticking, the panel opened or closed, a student (and one of their labs) picked to
+ * watch, the watch closed, « Terminer la classe » asked, confirmed or cancelled. class-panel.ts renders the
+ * model and does the I/O (the read-only pane of the watched student, the `end-class` message, the clock).
+ * Time only comes in events (`now`, ms since the epoch), so every transition is testable.
  */
 import type { StudentInfo } from '../../protocol/classroom.ts';
+import { exerciseRows, notePresence, type DeckExercise, type ExerciseRow, type Presence } from './exercise-progress.ts';
 
 /** A student's terminal the presenter watches, read-only. */
 export interface Watch {
@@ -15,6 +17,10 @@ export interface Watch {
 
 export interface ClassPanelModel {
   readonly students: readonly StudentInfo[];
+  /** Time of the last roster or tick. */
+  readonly now: number;
+  /** Since when each student is on their slide without pressing « Vérifier » (exercise-progress.ts). */
+  readonly presence: ReadonlyMap<string, Presence>;
   readonly open: boolean;
   /** A student with several labs whose labs are offered to choose from. */
   readonly choosing: string | undefined;
@@ -24,7 +30,8 @@ export interface ClassPanelModel {
 }
 
 export type ClassPanelEvent =
-  | { readonly type: 'roster'; readonly students: readonly StudentInfo[] }
+  | { readonly type: 'roster'; readonly students: readonly StudentInfo[]; readonly now: number }
+  | { readonly type: 'tick'; readonly now: number }
   | { readonly type: 'toggle' }
   | { readonly type: 'close' }
   | { readonly type: 'pick'; readonly id: string }
@@ -34,7 +41,7 @@ export type ClassPanelEvent =
   | { readonly type: 'cancel-end' }
   | { readonly type: 'confirm-end' };
 
-export const INITIAL_CLASS_PANEL: ClassPanelModel = { students: [], open: false, choosing: undefined, watching: undefined, confirmingEnd: false };
+export const INITIAL_CLASS_PANEL: ClassPanelModel = { students: [], now: 0, presence: new Map(), open: false, choosing: undefined, watching: undefined, confirmingEnd: false };
 
 export function reduceClassPanel(model: ClassPanelModel, event: ClassPanelEvent): ClassPanelModel {
   switch (event.type) {
@@ -44,8 +51,12 @@ export function reduceClassPanel(model: ClassPanelModel, event: ClassPanelEvent)
       // A student who left the class is no longer watched; one who renamed keeps being watched, renamed.
       const watching = model.watching && watched ? { ...model.watching, name: watched.name } : undefined;
       const choosing = model.choosing !== undefined && (byId.get(model.choosing)?.labs.length ?? 0) > 1 ? model.choosing : undefined;
-      return { ...model, students: event.students, watching, choosing };
+      const now = Math.max(model.now, event.now);
+      return { ...model, students: event.students, now, presence: notePresence(model.presence, event.students, now), watching, choosing };
     }
+    case 'tick':
+      // The clock only moves forward (a tick queued behind a roster may carry an earlier time).
+      return event.now > model.now ? { ...model, now: event.now } : model;
     case 'toggle':
       return model.open ? { ...model, open: false, choosing: undefined, confirmingEnd: false } : { ...model, open: true };
     case 'close':
@@ -122,4 +133,9 @@ export function studentRow(student: StudentInfo, model: ClassPanelModel, slideNu
     watchable: student.labs.length > 0,
     watched: model.watching?.id === student.id,
   };
+}
+
+/** The « Exercices » section: one row per exercise slide of the deck (exercise-progress.ts). */
+export function classExerciseRows(model: ClassPanelModel, exercises: readonly DeckExercise[]): ExerciseRow[] {
+  return exerciseRows(model.students, model.presence, model.now, exercises);
 }

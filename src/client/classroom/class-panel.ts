@@ -3,19 +3,40 @@
  * with one row per student (connected or not, their slide, their labs, their last command and how it
  * ended). Clicking a student (then a lab, if they have several) opens their terminal read-only beside
  * the presenter's own pane; the student's pane says it is watched. « Terminer la classe » asks first.
- * The model is class-panel-state.ts; this file renders it and owns the watched pane.
+ * Above the students, « Exercices »: one row per exercise slide of the deck, how many have it right, and
+ * each stuck student as a button that opens their terminal of that exercise's lab, read-only.
+ * The model is class-panel-state.ts; this file renders it and owns the watched pane and the clock.
  */
 import { studentRoom } from '../../protocol/classroom.ts';
 import type { LabConnection } from '../connection.ts';
 import { LabChannel } from '../pane/lab-channel.ts';
-import { classButtonText, INITIAL_CLASS_PANEL, reduceClassPanel, studentRow, type ClassPanelEvent, type ClassPanelModel, type Watch } from './class-panel-state.ts';
+import {
+  classButtonText,
+  classExerciseRows,
+  INITIAL_CLASS_PANEL,
+  reduceClassPanel,
+  studentRow,
+  type ClassPanelEvent,
+  type ClassPanelModel,
+  type Watch,
+} from './class-panel-state.ts';
+import type { DeckExercise, ExerciseRow } from './exercise-progress.ts';
+
+/**
+ * How often the panel looks at the clock: « aucune tentative depuis 5 min » may show up to this late, which
+ * is nothing next to STUCK_AFTER_MS; a roster (any student's move) brings the time too.
+ */
+const TICK_MS = 15_000;
 
 export class ClassPanel {
   private model: ClassPanelModel = INITIAL_CLASS_PANEL;
   private readonly button: HTMLButtonElement;
   private readonly panel: HTMLElement;
   private readonly list: HTMLElement;
+  private readonly exercisesSection: HTMLElement;
+  private readonly exerciseList: HTMLElement;
   private readonly footer: HTMLElement;
+  private readonly clock: ReturnType<typeof setInterval>;
   private watch: { readonly key: string; readonly channel: LabChannel; readonly dock: HTMLElement } | undefined;
 
   constructor(
@@ -23,6 +44,8 @@ export class ClassPanel {
     private readonly labTitle: (lab: string) => string,
     /** The number remark shows for a slide index (steps not counted). */
     private readonly slideNumber: (index: number) => number,
+    /** The deck's exercise slides, in deck order (read at each render: the deck may be hot-reloaded). */
+    private readonly exercises: () => readonly DeckExercise[],
   ) {
     this.button = button('', 'Ouvrir la liste des élèves de la classe', () => this.dispatch({ type: 'toggle' }));
     this.button.className = 'class-button';
@@ -36,18 +59,33 @@ export class ClassPanel {
     const title = document.createElement('h2');
     title.textContent = 'Classe';
     header.append(title, button('✕', 'Fermer la liste des élèves', () => this.dispatch({ type: 'close' })));
+    this.exerciseList = document.createElement('ul');
+    this.exerciseList.className = 'exercise-list';
+    this.exercisesSection = section('Exercices', this.exerciseList);
     this.list = document.createElement('ul');
     this.list.className = 'class-list';
+    const body = document.createElement('div');
+    body.className = 'class-body';
+    body.append(this.exercisesSection, section('Élèves', this.list));
     this.footer = document.createElement('footer');
-    this.panel.append(header, this.list, this.footer);
+    this.panel.append(header, body, this.footer);
     // Keys in the panel are the panel's: remark must not change slide under the presenter's fingers.
     this.panel.addEventListener('keydown', (event) => {
       event.stopPropagation();
       if (event.key === 'Escape') this.dispatch({ type: 'close' });
     });
     document.body.append(this.button, this.panel);
-    connection.onClass = (students) => this.dispatch({ type: 'roster', students });
+    connection.onClass = (students) => this.dispatch({ type: 'roster', students, now: Date.now() });
+    this.clock = setInterval(() => this.dispatch({ type: 'tick', now: Date.now() }), TICK_MS);
     this.render();
+  }
+
+  dispose(): void {
+    clearInterval(this.clock);
+    this.connection.onClass = undefined;
+    this.syncWatch(undefined);
+    this.button.remove();
+    this.panel.remove();
   }
 
   private dispatch(event: ClassPanelEvent): void {
@@ -66,6 +104,10 @@ export class ClassPanel {
     this.panel.hidden = !model.open;
     // Rebuilt at each roster (a few times a second at most): keep the keyboard where it was.
     const focused = (document.activeElement as HTMLElement | null)?.dataset['focusKey'];
+    const exercises = classExerciseRows(model, this.exercises());
+    // Nobody to count yet: the students' empty-list message says what to do.
+    this.exercisesSection.hidden = exercises.length === 0 || model.students.length === 0;
+    this.exerciseList.replaceChildren(...exercises.map((row) => this.exerciseRow(row)));
     this.list.replaceChildren(...model.students.map((student) => this.row(student.id)));
     if (model.students.length === 0) {
       const empty = document.createElement('li');
@@ -114,6 +156,37 @@ export class ClassPanel {
       }
       item.append(labs);
     }
+    return item;
+  }
+
+  private exerciseRow(row: ExerciseRow): HTMLElement {
+    const item = document.createElement('li');
+    item.className = 'exercise-row';
+    item.dataset['exercise'] = row.key;
+    item.dataset['complete'] = String(row.total > 0 && row.done === row.total);
+    const head = document.createElement('div');
+    head.className = 'exercise-head';
+    head.append(span('exercise-name', row.exercise), span('exercise-count', row.count), span('exercise-where', `${this.labTitle(row.lab)} · ${row.slide}`));
+    item.append(head);
+    if (row.stuck.length === 0) return item;
+    const stuck = document.createElement('div');
+    stuck.className = 'exercise-stuck';
+    stuck.setAttribute('role', 'group');
+    stuck.setAttribute('aria-label', `Élèves bloqués sur ${row.exercise}`);
+    for (const student of row.stuck) {
+      const title = student.watchable
+        ? `Voir le terminal ${this.labTitle(row.lab)} de ${student.name} (lecture seule)`
+        : `${student.name} n’a pas de session du lab ${this.labTitle(row.lab)}`;
+      const open = button('', title, () => this.dispatch({ type: 'pick-lab', id: student.id, lab: row.lab }));
+      open.className = 'exercise-stuck-student';
+      open.disabled = !student.watchable;
+      open.dataset['student'] = student.id;
+      open.dataset['reason'] = student.reason;
+      open.dataset['focusKey'] = `stuck-${row.key}-${student.id}`;
+      open.append(span('class-name', student.name), span('exercise-stuck-why', student.text));
+      stuck.append(open);
+    }
+    item.append(stuck);
     return item;
   }
 
@@ -172,6 +245,15 @@ function button(text: string, title: string, action: () => void): HTMLButtonElem
     event.stopPropagation();
     action();
   });
+  return element;
+}
+
+function section(title: string, list: HTMLElement): HTMLElement {
+  const element = document.createElement('section');
+  element.setAttribute('aria-label', title);
+  const heading = document.createElement('h3');
+  heading.textContent = title;
+  element.append(heading, list);
   return element;
 }
 

@@ -9,6 +9,7 @@
  * attach; retarget() moves it); their own lab may still be in the making (LAB_PREPARING: asked again until
  * it is there) or impossible to make (the recording is replayed instead, and the pane says why).
  */
+import { Disposable, disposableTimeout, MutableDisposable } from '../../protocol/lifecycle.ts';
 import { ACK_SIZE } from '../../protocol/limits.ts';
 import type { CheckResult, ServerMessage } from '../../protocol/messages.ts';
 import { attachMessage, type ChannelHandler, type ConnectionState, type LabConnection } from '../connection.ts';
@@ -30,7 +31,7 @@ export interface LabChannelOptions {
   readonly onClose?: () => void;
 }
 
-export class LabChannel {
+export class LabChannel extends Disposable {
   readonly pane: LabPane;
   /** Told when this page gains or loses the right to run commands. */
   onRoleChange: (() => void) | undefined;
@@ -45,11 +46,11 @@ export class LabChannel {
   private channel: number | undefined;
   private unacked = 0;
   private replay: LabReplay | undefined;
-  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The next ask for a session that was not there yet (waitForSession). */
+  private readonly waitTimer = this.register(new MutableDisposable());
   /** The recording of the demo on screen, relative to the deck. */
   private recording: string | undefined;
   private readonly room: () => string | undefined;
-  private readonly stopListening: () => void;
 
   constructor(
     readonly lab: string,
@@ -59,6 +60,7 @@ export class LabChannel {
     private readonly mode: 'write' | 'view',
     options: LabChannelOptions = {},
   ) {
+    super();
     this.model = initialModel(mode);
     this.room = options.room ?? (() => undefined);
     this.pane = new LabPane({
@@ -71,7 +73,7 @@ export class LabChannel {
     });
     this.notice = new RunNoticeView({ force: (commandId) => this.run(commandId, true), dismiss: () => this.dispatch({ type: 'dismiss' }) });
     this.pane.element.querySelector('.lab-pane-message')?.after(this.notice.element);
-    this.stopListening = connection.onState((state) => this.connectionChanged(state));
+    this.register(connection.onState((state) => this.connectionChanged(state)));
   }
 
   get replaying(): boolean {
@@ -104,16 +106,16 @@ export class LabChannel {
     if (this.channel === undefined) return;
     this.connection.close(this.channel);
     this.channel = undefined;
-    clearTimeout(this.waitTimer);
+    this.waitTimer.clear();
     this.dispatch({ type: 'retarget' });
     this.pane.terminal.reset();
     this.open();
   }
 
   /** Leaves the session and removes the pane (the presenter closed their view of a student's terminal). */
-  dispose(): void {
-    this.stopListening();
-    clearTimeout(this.waitTimer);
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
     if (this.channel !== undefined) this.connection.close(this.channel);
     this.channel = undefined;
     this.replay?.dispose();
@@ -235,10 +237,9 @@ export class LabChannel {
 
   /** The presenter has not opened this lab yet: ask again until it has (or the page went elsewhere). */
   private waitForSession(): void {
-    clearTimeout(this.waitTimer);
-    this.waitTimer = setTimeout(() => {
+    this.waitTimer.value = disposableTimeout(WAIT_FOR_SESSION_MS, () => {
       if (!this.model.attached && !this.replay && this.model.connection === 'live') this.reattach();
-    }, WAIT_FOR_SESSION_MS);
+    });
   }
 
   /** Asks for the session again on the same channel (the server released it). */

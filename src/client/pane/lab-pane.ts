@@ -5,6 +5,7 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import { Disposable, disposableTimeout, MutableDisposable, toDisposable } from '../../protocol/lifecycle.ts';
 import { DEMO_TERMINAL } from '../../protocol/limits.ts';
 import { largestFittingFont } from './fit-font.ts';
 import { paneButton } from './pane-button.ts';
@@ -50,7 +51,7 @@ export interface LabPaneOptions {
   readonly onClose?: () => void;
 }
 
-export class LabPane {
+export class LabPane extends Disposable {
   readonly element: LabPaneElement;
   readonly terminal: Terminal;
   private readonly fit = new FitAddon();
@@ -59,17 +60,18 @@ export class LabPane {
   private readonly watched: HTMLElement;
   private readonly note: HTMLElement;
   private readonly body: HTMLElement;
-  private readonly cleanups: (() => void)[] = [];
   /** A− A+ or ⇔ chose the font: the grid follows the pane instead of the pane's font following the grid. */
   private freeFont = false;
-  private escapeTimer: ReturnType<typeof setTimeout> | undefined;
-  private resizeObserver: ResizeObserver | undefined;
-  private disposed = false;
+  /** A lone Escape, held back until DOUBLE_ESCAPE_MS tells whether a second one follows. */
+  private readonly escapeTimer = this.register(new MutableDisposable());
+  /** A refit waiting for the next frame (after the pane changed size by a class). */
+  private readonly refitFrame = this.register(new MutableDisposable());
   /** A viewer shows the session at the writer's size, a replay at its recording's: the font is fitted to it. */
   private followed: GridSize | undefined;
   private readonly resetButton: HTMLButtonElement;
 
   constructor(private readonly options: LabPaneOptions) {
+    super();
     this.element = el('section', 'lab-pane');
     this.element.dataset['lab'] = options.lab;
     const header = el('header', 'lab-pane-header');
@@ -101,6 +103,8 @@ export class LabPane {
     this.body = el('div', 'lab-pane-body');
     this.element.append(header, this.watched, this.note, this.message, this.body);
 
+    // Registered first, so freed last: the element, then the terminal, go after what listens to them.
+    this.register(toDisposable(() => this.element.remove()));
     this.terminal = new Terminal({
       fontFamily: TERMINAL_FONT,
       fontSize: 16,
@@ -110,12 +114,12 @@ export class LabPane {
       allowProposedApi: false,
       convertEol: false,
     });
+    this.register(this.terminal);
     this.terminal.loadAddon(this.fit);
     leaveQueriesToServer(this.terminal);
     this.element.labTerminal = this.terminal;
-    const data = this.terminal.onData((d) => this.options.onInput(d));
-    const resize = this.terminal.onResize(({ cols, rows }) => this.options.onResize(cols, rows));
-    this.cleanups.push(() => data.dispose(), () => resize.dispose());
+    this.register(this.terminal.onData((d) => this.options.onInput(d)));
+    this.register(this.terminal.onResize(({ cols, rows }) => this.options.onResize(cols, rows)));
     this.isolateKeyboard();
     this.setState('connecting');
   }
@@ -125,10 +129,10 @@ export class LabPane {
     if (this.element.parentElement !== slot) slot.append(this.element);
     if (!this.terminal.element) {
       this.terminal.open(this.body);
-      this.cleanups.push(loadRenderer(this.terminal, (kind) => (this.element.dataset['renderer'] = kind)));
-      this.resizeObserver = new ResizeObserver(() => this.refit());
-      this.resizeObserver.observe(this.body);
-      this.cleanups.push(() => this.resizeObserver?.disconnect());
+      this.register(toDisposable(loadRenderer(this.terminal, (kind) => (this.element.dataset['renderer'] = kind))));
+      const resizeObserver = new ResizeObserver(() => this.refit());
+      resizeObserver.observe(this.body);
+      this.register(toDisposable(() => resizeObserver.disconnect()));
     }
     this.refit();
   }
@@ -199,14 +203,6 @@ export class LabPane {
     });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.terminal.dispose();
-    this.element.remove();
-  }
-
   private zoom(step: number): void {
     const size = Math.round((this.terminal.options.fontSize ?? 16) + step);
     this.terminal.options.fontSize = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, size));
@@ -220,12 +216,22 @@ export class LabPane {
     const wide = this.element.classList.toggle('wide');
     // A viewer or a replay keeps the grid it shows (its font grows instead): the writer's size rules.
     if (!this.followed) this.freeFont = wide;
-    requestAnimationFrame(() => this.refit());
+    this.refitNextFrame();
   }
 
   private toggleClass(name: string): void {
     this.element.classList.toggle(name);
-    requestAnimationFrame(() => this.refit());
+    this.refitNextFrame();
+  }
+
+  /** After layout has applied a class change; one refit per frame however many changes came. */
+  private refitNextFrame(): void {
+    if (this.refitFrame.value) return;
+    const frame = requestAnimationFrame(() => {
+      this.refitFrame.clear();
+      this.refit();
+    });
+    this.refitFrame.value = toDisposable(() => cancelAnimationFrame(frame));
   }
 
   /**
@@ -236,9 +242,8 @@ export class LabPane {
    */
   private isolateKeyboard(): void {
     const flushEscape = (): void => {
-      if (this.escapeTimer === undefined) return;
-      clearTimeout(this.escapeTimer);
-      this.escapeTimer = undefined;
+      if (!this.escapeTimer.value) return;
+      this.escapeTimer.clear();
       this.options.onInput('\u001b');
     };
     this.terminal.attachCustomKeyEventHandler((event) => {
@@ -247,22 +252,20 @@ export class LabPane {
         flushEscape();
         return true;
       }
-      if (this.escapeTimer !== undefined) {
-        clearTimeout(this.escapeTimer);
-        this.escapeTimer = undefined;
+      if (this.escapeTimer.value) {
+        this.escapeTimer.clear();
         this.terminal.blur();
       } else {
-        this.escapeTimer = setTimeout(flushEscape, DOUBLE_ESCAPE_MS);
+        this.escapeTimer.value = disposableTimeout(DOUBLE_ESCAPE_MS, flushEscape);
       }
       return false;
     });
-    this.cleanups.push(() => clearTimeout(this.escapeTimer));
     const stop = (event: KeyboardEvent): void => {
       if (this.terminal.element?.contains(event.target as Node)) event.stopPropagation();
     };
     for (const type of ['keydown', 'keypress', 'keyup'] as const) {
       this.element.addEventListener(type, stop);
-      this.cleanups.push(() => this.element.removeEventListener(type, stop));
+      this.register(toDisposable(() => this.element.removeEventListener(type, stop)));
     }
   }
 }

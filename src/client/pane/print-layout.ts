@@ -8,6 +8,7 @@
  * column stays narrower when the slide's text needs the room); only a transcript taller than the page is
  * cut, and the cut says how many lines it left out.
  */
+import type { RunnableCommand } from '../../protocol/lab-command.ts';
 
 /** The smallest printed transcript font: 9.5 px of the 1210 px page, about 7.1 pt. */
 export const PRINT_FONT_MIN_PX = 9.5;
@@ -59,10 +60,8 @@ export interface PrintLayout {
   readonly slotPx: number;
 }
 
-export interface PrintCommand {
-  readonly id: string;
-  readonly text: string;
-}
+/** A command line of the slide, as the print view lists it. */
+export type PrintCommand = RunnableCommand;
 
 function width(text: string): number {
   return [...text].length;
