@@ -30,6 +30,8 @@ function linkLabs(dir: string): void {
 }
 
 export async function startHandsOnServer(scratch: string, dist: string, maxStudents: number): Promise<HandsOnServer> {
+  // One Unix account per student: the class's size of them (labs/setup-user.sh makes the missing ones).
+  execFileSync('bash', [join(ROOT, 'labs', 'setup-user.sh')], { stdio: 'ignore', env: { ...process.env, COURS_LAB_STUDENTS: String(maxStudents) } });
   const labs = join(scratch, 'students-labs');
   linkLabs(labs);
   // Every page of the bench comes from 127.0.0.1: the per-address cap would otherwise stop the class at 16.

@@ -1,5 +1,6 @@
 /**
- * `npm run record [-- lab...]`: records every demo of the deck against the real labs, headless, into
+ * `npm run record [-- --exercices] [lab...]`: records every demo of the deck (or, with --exercices, only
+ * the « À vous » solutions) against the real labs, headless, into
  * labs/recordings/<lab>/<demo>.cast (asciicast v2), for the deck to replay when there is no lab server.
  * Each lab runs in one session, its slides in deck order, as in class: a demo's recording starts from the
  * screen the previous demo left, then one marker and the command per click. Commands run by id, with the
@@ -10,7 +11,9 @@ import { dirname, join } from 'node:path';
 import { deckDemos, RECORDINGS_DIR, type Demo } from '../src/deck/demos.ts';
 import { loadDeck } from '../src/deck/load.ts';
 import { loadLabDefinitions } from '../src/deck/load-labs.ts';
+import { COMMAND_DONE } from '../src/protocol/ansi.ts';
 import { parseCast } from '../src/protocol/asciicast.ts';
+import type { LabDefinition } from '../src/protocol/lab-definition.ts';
 import { CastRecorder } from '../src/server/recorder.ts';
 import { readCommandLine } from './lib/cli-args.ts';
 import { LabPage, startServer, type RunningServer } from './lib/lab-page.ts';
@@ -21,6 +24,53 @@ const MAX_CAST_BYTES = 512 * 1024;
 const PROMPT_SETTLE_MS = 150;
 const ROOM = 'record';
 
+/** One solution line: `openstack stack create --wait` on a loaded machine takes minutes. */
+const SOLUTION_LINE_MS = 300_000;
+
+/** Runs the demo's commands by id (their checks as labs:check has them), one marker each. */
+async function playCommands(page: LabPage, definition: LabDefinition, demo: Demo): Promise<void> {
+  for (const command of demo.commands) {
+    const from = page.mark;
+    try {
+      await page.run(command.id, definition.checks[command.id] ?? {});
+    } catch (error) {
+      const shown = page.since(from).trim().split('\n').slice(-15).join('\n');
+      throw new Error(`${definition.id}/${command.id} (${demo.name}): ${(error as Error).message}\n${shown.replace(/^/gm, '    | ')}`, { cause: error });
+    }
+  }
+}
+
+/** Types an exercise's solution as a student would, one marker per line; each line must exit 0. */
+async function typeSolution(page: LabPage, recorder: CastRecorder, demo: Demo, solution: readonly string[]): Promise<void> {
+  for (const [index, line] of solution.entries()) {
+    const from = page.mark;
+    recorder.marker(`solution-${index + 1}`);
+    page.send({ type: 'input', channel: 0, data: `${line}\r` });
+    const status = Number((await page.waitFor(COMMAND_DONE, from, SOLUTION_LINE_MS, 'raw'))[1]);
+    if (status !== 0) {
+      const shown = page.since(from).trim().split('\n').slice(-15).join('\n');
+      throw new Error(`${demo.path}: la solution échoue (code ${status}) à « ${line} »\n${shown.replace(/^/gm, '    | ')}`);
+    }
+  }
+}
+
+/** Records one demo in `room`'s session of the lab, whose page is `page`; returns the cast's text. */
+async function recordDemo(running: RunningServer, page: LabPage, room: string, definition: LabDefinition, demo: Demo): Promise<string> {
+  const session = running.server.registry.find(room, definition.id);
+  if (!session) throw new Error(`lab ${definition.id}: the session did not start`);
+  const lines: string[] = [];
+  let recorder: CastRecorder | undefined;
+  const recording = session.record((cols, rows) => (recorder = new CastRecorder({ cols, rows, title: `${definition.title} — ${demo.name}`, sink: (line) => lines.push(line) })));
+  try {
+    if (demo.solution && recorder) await typeSolution(page, recorder, demo, demo.solution);
+    else await playCommands(page, definition, demo);
+    await new Promise((resolve) => setTimeout(resolve, PROMPT_SETTLE_MS));
+  } finally {
+    recording.dispose();
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 async function recordLab(running: RunningServer, lab: string, demos: readonly Demo[]): Promise<string[]> {
   const definition = running.server.labs.labs.get(lab);
   if (!definition) throw new Error(`lab ${lab}: no labs/${lab}/lab.json`);
@@ -28,30 +78,30 @@ async function recordLab(running: RunningServer, lab: string, demos: readonly De
   const page = await LabPage.open(running, lab, ROOM);
   const written: string[] = [];
   try {
-    const session = running.server.registry.find(ROOM, lab);
-    if (!session) throw new Error(`lab ${lab}: the session did not start`);
-    for (const demo of demos) {
-      const lines: string[] = [];
-      const recording = session.record((cols, rows) => new CastRecorder({ cols, rows, title: `${definition.title} — ${demo.name}`, sink: (line) => lines.push(line) }));
-      for (const command of demo.commands) {
-        const from = page.mark;
+    // Exercises last: a fresh session of a lab may reset what the lab shares (the cloud lab's demo
+    // project), which the demos, recorded in one session in deck order, build on.
+    for (const demo of [...demos.filter((d) => !d.solution), ...demos.filter((d) => d.solution)]) {
+      let text: string;
+      if (demo.solution) {
+        // An exercise is done from an untouched lab, as a student starts it (and as labs:check proves it).
+        const room = `${ROOM}-${demo.name}`;
+        const fresh = await LabPage.open(running, lab, room);
         try {
-          await page.run(command.id, definition.checks[command.id] ?? {});
-        } catch (error) {
-          const shown = page.since(from).trim().split('\n').slice(-15).join('\n');
-          throw new Error(`${lab}/${command.id} (${demo.name}): ${(error as Error).message}\n${shown.replace(/^/gm, '    | ')}`, { cause: error });
+          text = await recordDemo(running, fresh, room, definition, demo);
+        } finally {
+          fresh.close();
         }
+      } else {
+        text = await recordDemo(running, page, ROOM, definition, demo);
       }
-      await new Promise((resolve) => setTimeout(resolve, PROMPT_SETTLE_MS));
-      recording.dispose();
-      const text = `${lines.join('\n')}\n`;
       const parsed = parseCast(text);
       if (!parsed.ok) throw new Error(`${demo.path}: the recording does not parse back (${parsed.message})`);
       if (text.length > MAX_CAST_BYTES) throw new Error(`${demo.path}: ${text.length} bytes, more than the ${MAX_CAST_BYTES} allowed`);
       mkdirSync(join(ROOT, dirname(demo.path)), { recursive: true });
       writeFileSync(join(ROOT, demo.path), text);
       written.push(demo.path);
-      console.log(`  ✓ ${demo.path} (${demo.commands.length} commande(s), ${(text.length / 1024).toFixed(1)} Kio)`);
+      const steps = demo.solution ? `${demo.solution.length} ligne(s) de solution` : `${demo.commands.length} commande(s)`;
+      console.log(`  ✓ ${demo.path} (${steps}, ${(text.length / 1024).toFixed(1)} Kio)`);
     }
   } finally {
     page.close();
@@ -73,7 +123,12 @@ function removeStale(lab: string, keep: ReadonlySet<string>): void {
 }
 
 async function main(): Promise<number> {
-  const { positionals: wanted } = readCommandLine({ program: 'record', usage: 'npm run record -- [lab...]', options: {}, positionals: Infinity });
+  const { values, positionals: wanted } = readCommandLine({
+    program: 'record',
+    usage: 'npm run record -- [--exercices] [lab...]',
+    options: { exercices: { type: 'boolean' } },
+    positionals: Infinity,
+  });
   const labs = loadLabDefinitions(ROOT);
   const demos = deckDemos(loadDeck(join(ROOT, 'slides')).deck, labs);
   const byLab = new Map<string, Demo[]>();
@@ -89,8 +144,12 @@ async function main(): Promise<number> {
       if (wanted.length > 0 && !wanted.includes(lab)) continue;
       const info = running.server.labInfos().find((i) => i.id === lab);
       if (!info?.ready) throw new Error(`lab ${lab} pas prêt : ${info?.reason ?? '?'} (bash labs/setup)`);
-      console.log(`${lab} — ${labDemos.length} démo(s)`);
-      removeStale(lab, new Set(await recordLab(running, lab, labDemos)));
+      // --exercices: only the exercises' solutions (the demos' recordings stay as they are).
+      const chosen = values.exercices === true ? labDemos.filter((d) => d.solution) : labDemos;
+      if (chosen.length === 0) continue;
+      console.log(`${lab} — ${chosen.length} démo(s)`);
+      await recordLab(running, lab, chosen);
+      removeStale(lab, new Set(labDemos.map((d) => d.path)));
     }
   } catch (error) {
     console.error(`✗ ${(error as Error).message}`);

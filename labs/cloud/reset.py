@@ -3,7 +3,7 @@
 session of the lab).
 
 Removes what the course's demos create: demo's stacks, servers, volumes and snapshots, floating IPs,
-security groups (but `default`), server groups, keypairs, images, networks and routers (but the seeded
+security groups (but `default`), server groups, keypairs, the user's application credentials, images, networks and routers (but the seeded
 `private` and `router1`), and the admin's `myflavor`. One Python process: the same calls through `openstack`
 cost about 1 s each, 35 s in all, at every session start. Best effort: a missing or stuck object is reported
 on stderr and the rest goes on. Clouds `demo` and `admin` come from clouds.yaml (OS_CLIENT_CONFIG_FILE).
@@ -71,6 +71,12 @@ def clean_project(conn, kept_networks=KEPT_NETWORKS, kept_routers=KEPT_ROUTERS, 
         attempt('server group ' + group.name, conn.compute.delete_server_group, group)
     for keypair in conn.compute.keypairs():
         attempt('keypair ' + keypair.name, conn.compute.delete_keypair, keypair)
+    # The Keystone exercise makes an application credential: it belongs to the user, not the project, and
+    # its name would be taken at the next session.
+    user_id = conn.current_user_id
+    for credential in conn.identity.application_credentials(user=user_id):
+        attempt('application credential ' + credential.name, conn.identity.delete_application_credential,
+                user_id, credential)
     for image in conn.image.images(owner=project_id):
         attempt('image ' + image.name, conn.image.delete_image, image)
     for router in conn.network.routers(project_id=project_id):

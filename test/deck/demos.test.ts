@@ -21,4 +21,22 @@ describe('deckDemos', () => {
     ]);
     expect(demos[0]?.commands.map((c) => c.id)).toEqual(['create', 'info']);
   });
+
+  it('makes an exercise slide’s solution its demo, typed line by line, and leaves one without a solution out', () => {
+    const text = [
+      'lab: qemu\nexercise: chaine\n# À vous\nCréez le disque.\n???\nSolution :\n```\n$ qemu-img create -f qcow2 -b base.qcow2 -F qcow2 ma-vm.qcow2 2G\n$ qemu-img info --backing-chain ma-vm.qcow2\n```',
+      'lab: qemu\nexercise: sans\n# À vous encore\n???\nPas de solution ici.',
+    ].join('\n---\n');
+    const demos = deckDemos(parseDeck([{ file: 'a.md', text }]), labs);
+    expect(demos).toEqual([
+      {
+        lab: 'qemu',
+        name: 'exercice-chaine',
+        slide: 0,
+        commands: [],
+        solution: ['qemu-img create -f qcow2 -b base.qcow2 -F qcow2 ma-vm.qcow2 2G', 'qemu-img info --backing-chain ma-vm.qcow2'],
+        path: 'labs/recordings/qemu/exercice-chaine.cast',
+      },
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * « Vérifier » on an exercise slide, pressed as a person would: in the live deck the checks run in the
  * pane's own lab and say ✗ with the hint, then ✓ once the exercise is done in the terminal; in the static
- * deck (no server) the button waits and says that checks need a lab.
+ * deck (no server) the button waits and says that checks need a lab, and the pane replays the solution.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,12 +53,23 @@ describe('an exercise slide without a server', () => {
   });
   afterAll(() => deck?.close());
 
-  it('keeps the statement, and says that checks need a live lab', async () => {
+  it('keeps the statement, replays the solution, and says that checks need a live lab', async () => {
     const { page } = deck;
     await gotoDemoSlide(page, SLIDE);
     await page.waitForSelector(CONTROL);
     expect(await page.locator(`${CONTROL} .verify-button`).isDisabled()).toBe(true);
     expect(await results(page)).toMatch(/lab en direct/);
     expect(await page.locator('.remark-visible').innerText()).toContain('adossé');
+    // The pane replays the recorded solution (npm run record -- --exercices): the chain down to its base.
+    await page.waitForSelector(`${PANE}[data-state="replay"]`);
+    await page.locator(PANE).getByRole('button', { name: 'Commande suivante' }).click();
+    await waitForPane(page, /\$ qemu-img create -f qcow2 -b base\.qcow2[\s\S]*Formatting 'ma-vm\.qcow2'/);
+    await page.evaluate((selector) => {
+      const input = document.querySelector<HTMLInputElement>(selector);
+      if (!input) throw new Error('pas de barre de position');
+      input.value = input.max;
+      input.dispatchEvent(new Event('input'));
+    }, `${PANE} .lab-replay-seek`);
+    await waitForPane(page, /backing file: base\.qcow2/);
   });
 });

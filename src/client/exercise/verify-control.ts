@@ -71,7 +71,9 @@ export function verifyControlIn(content: HTMLElement, exercise: string, press: (
   if (existing?.exercise === exercise) return existing;
   existing?.element.remove();
   const control = new VerifyControl(exercise, press);
-  content.append(control.element);
+  // Under the statement, in the text column: appended to the slide itself it would take a row of the
+  // demo grid of its own, and the pane beside it would lose that height (its font with it).
+  (content.querySelector(':scope > .lab-text') ?? content).append(control.element);
   controls.set(content, control);
   return control;
 }
