@@ -4,21 +4,15 @@
  * presenter's probe (probe.ts) opens. Both sets live in one labs folder of links, so that neither the
  * probe nor labs/ changes for the bench. And what the case reads of the machine from outside: /proc.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Target } from './client.ts';
+import { spawnLabServer, type SpawnedServer } from './server-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
-export interface HandsOnServer {
-  readonly target: Target;
-  readonly pid: number;
-  /** The end of what the server printed (both streams), for a failure's message. */
-  log(): string;
-  /** SIGTERM: the server ends the class (sessions, folders, OpenStack projects) and exits. */
-  stop(): Promise<void>;
-}
+/** stop(): SIGTERM, and the server ends the class (sessions, folders, OpenStack projects) before it exits. */
+export type HandsOnServer = SpawnedServer;
 
 /** labs/<id> and bench/labs/bench, side by side in `dir`, as links (the labs' scripts find their files). */
 function linkLabs(dir: string): void {
@@ -36,40 +30,9 @@ export async function startHandsOnServer(scratch: string, dist: string, maxStude
   linkLabs(labs);
   // Every page of the bench comes from 127.0.0.1: the per-address cap would otherwise stop the class at 16.
   const clients = String(maxStudents * 2 + 40);
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/server/main.ts'), '--port', '0', '--labs', labs, '--state', join(scratch, 'students-state'), '--dist', dist, '--hands-on', '--max-students', String(maxStudents), '--max-clients', clients, '--max-per-address', clients, '--grace', '1'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const keep = (data: Buffer): void => {
-    output = (output + data.toString()).slice(-20_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const match = /Ouvrez : (\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => reject(new Error(`bench: le serveur en classe pratique n’a pas démarré\n${output}`)));
-  });
-  const exchange = async (address: string): Promise<string> =>
-    ((await fetch(address, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const audience = /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '';
-  const origin = new URL(url).origin;
-  const target: Target = { port: Number(new URL(url).port), origin, presenterCookie: await exchange(url), audienceCookie: await exchange(audience) };
-  return {
-    target,
-    pid: child.pid ?? -1,
-    log: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const args = ['--labs', labs, '--state', join(scratch, 'students-state'), '--dist', dist, '--hands-on', '--max-students', String(maxStudents)];
+  args.push('--max-clients', clients, '--max-per-address', clients, '--grace', '1');
+  return spawnLabServer(ROOT, args, [], true);
 }
 
 /** A process's resident memory (bytes) and CPU time (ms, all threads, USER_HZ 100). */

@@ -12,8 +12,7 @@
  * `students` (a hands-on class: root, the lab cloud, 6-8 min) runs only when --only names it.
  * bench/README.md says what each case measures and what the figures showed.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCommandLine } from '../scripts/lib/cli-args.ts';
@@ -21,9 +20,9 @@ import { benchAsQemu, browserStream, buildDeck } from './browser-case.ts';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import { studentCounts, studentsCase } from './students-case.ts';
-import type { Target } from './client.ts';
-import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers, type ServerProcess } from './server-cases.ts';
-import { ECHO_WARM_UP, fixed, median, medianRatio, MiB, percentile } from './stats.ts';
+import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers } from './server-cases.ts';
+import { dataFile, machineBusyMs, processOf, spawnLabServer, type SpawnedServer } from './server-process.ts';
+import { ECHO_WARM_UP, fixed, median, medianRatio, MiB, percentile, type BenchRow } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -68,79 +67,11 @@ const SELECTED = only();
 /** The checkout whose lab server is measured (this one unless --server names another). */
 const SERVER_ROOT = values.server === undefined ? ROOT : resolve(values.server);
 
-/**
- * Base64 text like the notes' measurements, in a directory the lab account can read. Not under /tmp:
- * lab shells get a private /tmp from bwrap. Returns the file and the bytes a pty turns it into (ONLCR).
- */
-function dataFile(dir: string, megabytes: number): { file: string; expected: number } {
-  const file = join(dir, `data-${megabytes}M.b64`);
-  execFileSync('bash', ['-c', `head -c ${Math.round((megabytes * 1_000_000 * 3) / 4)} /dev/urandom | base64 -w 76 > ${file}`]);
-  chmodSync(file, 0o644);
-  const size = statSync(file).size;
-  const lines = Number(execFileSync('wc', ['-l', file]).toString().split(' ')[0]);
-  return { file, expected: size + lines };
-}
-
-async function startServer(stateDir: string, distDir: string, labsDir = join(ROOT, 'bench/labs')): Promise<{ target: Target; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', join(SERVER_ROOT, 'src/server/main.ts'), '--port', '0', '--labs', labsDir, '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', String(VIEWERS + SESSIONS + 20), '--max-per-address', String(VIEWERS + SESSIONS + 20)],
-    { cwd: SERVER_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let output = '';
-  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const match = /Ouvrez : (\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => reject(new Error(`bench: the server did not start\n${output}`)));
-  });
-  const exchange = async (address: string): Promise<string> =>
-    ((await fetch(address, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const audience = /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '';
-  const origin = new URL(url).origin;
-  const target: Target = { port: Number(new URL(url).port), origin, presenterCookie: await exchange(url), audienceCookie: await exchange(audience) };
-  return {
-    target,
-    pid: child.pid ?? -1,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
-
-/** The server process as /proc shows it: RSS, and user + system CPU time of all its threads. */
-function processOf(pid: number): ServerProcess {
-  const read = (file: string): string => {
-    try {
-      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  // Clock ticks of 10 ms (USER_HZ is 100 on Linux); the name (field 2) may hold spaces: skip past it.
-  const ticks = (): number => {
-    const stat = read('stat');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  };
-  return {
-    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(read('status'))?.[1] ?? 0) * 1024,
-    cpuMs: () => ticks() * 10,
-  };
-}
-
-/**
- * CPU time the whole machine spent (every process and the kernel, all cores), from /proc/stat: what one
- * 50 MB stream costs end to end, pty, kworkers, TCP and the page included. On two cores it is what
- * bounds the rate once the pipeline is full.
- */
-function machineBusyMs(): number {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return (fields.reduce((sum, value) => sum + value, 0) - idle) * 10;
+async function startServer(stateDir: string, distDir: string, labsDir = join(ROOT, 'bench/labs')): Promise<SpawnedServer> {
+  const clients = String(VIEWERS + SESSIONS + 20);
+  const args = ['--labs', labsDir, '--state', stateDir, '--dist', distDir, '--audience', '--grace', '1', '--max-sessions', String(SESSIONS + 10), '--max-clients', clients, '--max-per-address', clients];
+  const flags = [...(process.env['TRACE_GC'] ? ['--trace-gc'] : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : [])];
+  return spawnLabServer(SERVER_ROOT, args, flags);
 }
 
 /** Progress on stderr, so that the table on stdout stays clean. */
@@ -148,14 +79,7 @@ function step(text: string): void {
   process.stderr.write(`bench: ${text}\n`);
 }
 
-interface Row {
-  readonly measure: string;
-  readonly ceiling: string;
-  readonly server: string;
-  readonly ratio: string;
-  readonly target: string;
-  readonly ok: boolean | null;
-}
+type Row = BenchRow;
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -37,18 +37,35 @@ export interface ServerStart {
   readonly nodeFlags?: readonly string[];
 }
 
-export async function startServer(start: ServerStart): Promise<StartedServer> {
-  const clients = String(start.maxClients);
-  const args = ['--port', '0', '--labs', start.labsDir, '--state', start.stateDir, '--dist', start.distDir, '--audience', '--grace', '1'];
-  args.push('--max-sessions', String(start.maxSessions), '--max-clients', clients, '--max-per-address', clients);
-  const child = spawn(process.execPath, [...(start.nodeFlags ?? []), '--import', 'tsx', join(start.root, 'src/server/main.ts'), ...args], {
-    cwd: start.root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** A lab server process the bench started, once it printed its URLs: the presenter's and the audience's cookies. */
+export interface SpawnedServer {
+  readonly target: Target;
+  readonly pid: number;
+  /** The end of what the server printed (stdout, and stderr when kept), for a failure's message. */
+  log(): string;
+  /** SIGTERM, and its exit awaited (a hands-on server ends its class first). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `src/server/main.ts` of `root` with `args` (plus `--port 0`), waits for its « Ouvrez : » line and
+ * exchanges the presenter's and the audience's start URLs for their cookies. `keepStderr`: stderr goes in
+ * log() instead of the bench's own stderr.
+ */
+export async function spawnLabServer(root: string, args: readonly string[], nodeFlags: readonly string[] = [], keepStderr = false): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(root, 'src/server/main.ts'), '--port', '0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', keepStderr ? 'pipe' : 'inherit'],
   });
   let output = '';
-  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  const keep = (data: Buffer): void => {
+    output = (output + data.toString()).slice(-20_000);
+  };
+  // Both pipes exist by the stdio above; Node's types cannot tell from a computed stdio.
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
+    child.stdout?.on('data', () => {
       const match = /Ouvrez : (\S+)/.exec(output);
       if (match?.[1]) resolve(match[1]);
     });
@@ -59,17 +76,25 @@ export async function startServer(start: ServerStart): Promise<StartedServer> {
   const audience = /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '';
   const origin = new URL(url).origin;
   const target: Target = { port: Number(new URL(url).port), origin, presenterCookie: await exchange(url), audienceCookie: await exchange(audience) };
-  const pid = child.pid ?? -1;
   return {
     target,
-    pid,
-    process: processOf(pid),
+    pid: child.pid ?? -1,
+    log: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
     },
   };
+}
+
+export async function startServer(start: ServerStart): Promise<StartedServer> {
+  const clients = String(start.maxClients);
+  const args = ['--labs', start.labsDir, '--state', start.stateDir, '--dist', start.distDir, '--audience', '--grace', '1'];
+  args.push('--max-sessions', String(start.maxSessions), '--max-clients', clients, '--max-per-address', clients);
+  const server = await spawnLabServer(start.root, args, start.nodeFlags);
+  return { target: server.target, pid: server.pid, process: processOf(server.pid), stop: () => server.stop() };
 }
 
 export function processOf(pid: number): ServerProcess {

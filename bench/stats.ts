@@ -61,3 +61,13 @@ export async function sampleEcho(roundTrip: () => Promise<number>, samples: numb
   for (let i = 0; i < samples; i++) steady.push(await roundTrip());
   return { fresh, steady };
 }
+
+/** One row of the bench's table (run.ts prints them, and writes them to test-results/bench.json). */
+export interface BenchRow {
+  readonly measure: string;
+  readonly ceiling: string;
+  readonly server: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly ok: boolean | null;
+}

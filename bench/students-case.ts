@@ -14,18 +14,10 @@ import { createInterface } from 'node:readline';
 import type { Target } from './client.ts';
 import { classProcesses, machineTicks, processStats, startHandsOnServer, studentUids } from './hands-on-server.ts';
 import { startProbe } from './probe-process.ts';
-import { fixed, median, MiB, pause, percentile } from './stats.ts';
+import { fixed, median, MiB, pause, percentile, type BenchRow } from './stats.ts';
 import { joinClass, StudentPage } from './student-page.ts';
 
-/** A row of run.ts's table. */
-export interface StudentsRow {
-  readonly measure: string;
-  readonly ceiling: string;
-  readonly server: string;
-  readonly ratio: string;
-  readonly target: string;
-  readonly ok: boolean | null;
-}
+type StudentsRow = BenchRow;
 
 const LIST = 'openstack server list';
 const CREATE = 'openstack server create --flavor m1.tiny --image cirros-0.3.4-x86_64-uec --network private';

@@ -1,6 +1,7 @@
 /**
- * `npm run record [-- --exercices] [lab...]`: records every demo of the deck (or, with --exercices, only
- * the « À vous » solutions) against the real labs, headless, into
+ * `npm run record [-- --exercices] [--manquants] [lab...]`: records every demo of the deck (or, with
+ * --exercices, only the « À vous » solutions; with --manquants, only demos without a recording yet)
+ * against the real labs, headless, into
  * labs/recordings/<lab>/<demo>.cast (asciicast v2), for the deck to replay when there is no lab server.
  * Each lab runs in one session, its slides in deck order, as in class: a demo's recording starts from the
  * screen the previous demo left, then one marker and the command per click. Commands run by id, with the
@@ -125,8 +126,8 @@ function removeStale(lab: string, keep: ReadonlySet<string>): void {
 async function main(): Promise<number> {
   const { values, positionals: wanted } = readCommandLine({
     program: 'record',
-    usage: 'npm run record -- [--exercices] [lab...]',
-    options: { exercices: { type: 'boolean' } },
+    usage: 'npm run record -- [--exercices] [--manquants] [lab...]',
+    options: { exercices: { type: 'boolean' }, manquants: { type: 'boolean' } },
     positionals: Infinity,
   });
   const labs = loadLabDefinitions(ROOT);
@@ -144,8 +145,9 @@ async function main(): Promise<number> {
       if (wanted.length > 0 && !wanted.includes(lab)) continue;
       const info = running.server.labInfos().find((i) => i.id === lab);
       if (!info?.ready) throw new Error(`lab ${lab} pas prêt : ${info?.reason ?? '?'} (bash labs/setup)`);
-      // --exercices: only the exercises' solutions (the demos' recordings stay as they are).
-      const chosen = values.exercices === true ? labDemos.filter((d) => d.solution) : labDemos;
+      // --exercices: only the exercises' solutions; --manquants: only the demos without a recording yet (a
+      // new chapter's), in deck order in one fresh session. The other recordings stay as they are.
+      const chosen = labDemos.filter((d) => (values.exercices !== true || d.solution) && (values.manquants !== true || !existsSync(join(ROOT, d.path))));
       if (chosen.length === 0) continue;
       console.log(`${lab} — ${chosen.length} démo(s)`);
       await recordLab(running, lab, chosen);

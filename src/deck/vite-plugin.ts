@@ -164,11 +164,17 @@ function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabC
         steps: slide.steps,
         ...(name ? { name } : {}),
         ...(lab ? { lab, commands } : {}),
-        ...(lab && exercise ? { exercise } : {}),
+        ...(lab && exercise ? { exercise, ...headingOf(slide.content) } : {}),
         ...recordings.get(index),
       };
     }),
   };
+}
+
+/** A slide's `## ` heading, without markdown emphasis, as `{ exerciseTitle }`; nothing when it has none. */
+function headingOf(content: string): { exerciseTitle?: string } {
+  const heading = /^## +(.+)$/m.exec(content)?.[1]?.replace(/[_*`]/g, '').trim();
+  return heading ? { exerciseTitle: heading } : {};
 }
 
 /** Everything the built deck links to outside the bundle: all figures, plus files the slides link to. */

@@ -19,6 +19,8 @@ export interface DeckSlideInfo {
    * for it in the slide's lab; the build checked that the lab declares it.
    */
   readonly exercise?: string;
+  /** An exercise slide's heading (its `## ` line, « À vous : un disque adossé »), for the presenter's panel. */
+  readonly exerciseTitle?: string;
   /** Its recording (asciicast v2), relative to the built deck, when one was made (`npm run record`). */
   readonly recording?: string;
   /** What each command printed in that recording, as text, for the print view (by command id). */

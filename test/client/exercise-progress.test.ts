@@ -14,7 +14,7 @@ const deck: DeckModule = {
   slides: [
     { steps: 2 },
     { steps: 1, lab: 'qemu', commands: [] },
-    { steps: 1, lab: 'qemu', commands: [], exercise: 'qcow2-chaine' },
+    { steps: 1, lab: 'qemu', commands: [], exercise: 'qcow2-chaine', exerciseTitle: 'À vous : un disque adossé' },
     { steps: 1 },
     { steps: 1, lab: 'libvirt', commands: [], exercise: 'domaine-ma-vm' },
   ],
@@ -41,7 +41,7 @@ const qcow2 = (model: ClassPanelModel) => classExerciseRows(model, exercises)[0]
 describe('the exercises of the deck', () => {
   it('are its exercise slides, in deck order, with their remark indices and the number they show', () => {
     expect(exercises).toEqual([
-      { lab: 'qemu', exercise: 'qcow2-chaine', first: 3, steps: 1, number: 3 },
+      { lab: 'qemu', exercise: 'qcow2-chaine', first: 3, steps: 1, number: 3, title: 'À vous : un disque adossé' },
       { lab: 'libvirt', exercise: 'domaine-ma-vm', first: 5, steps: 1, number: 5 },
     ]);
   });
@@ -50,8 +50,9 @@ describe('the exercises of the deck', () => {
     const model = run([roster(T0, student('a1', 'Alice', ON_QCOW2, [progress(0, true)]), student('b2', 'Bruno', 0), student('c3', 'Chloé', 0, [], { connected: false }))]);
     const rows = classExerciseRows(model, exercises);
     expect(rows.map((row) => row.key)).toEqual(['qemu/qcow2-chaine', 'libvirt/domaine-ma-vm']);
-    expect(rows[0]).toMatchObject({ lab: 'qemu', exercise: 'qcow2-chaine', slide: 'diapositive 3', done: 1, total: 3, count: '1/3 réussi', stuck: [] });
-    expect(rows[1]).toMatchObject({ done: 0, total: 3, count: '0/3 réussi' });
+    expect(rows[0]).toMatchObject({ lab: 'qemu', exercise: 'qcow2-chaine', title: 'Un disque adossé', slide: 'diapositive 3', done: 1, total: 3, count: '1/3 réussi', stuck: [] });
+    // A slide without a heading: the row is named by the exercise's id.
+    expect(rows[1]).toMatchObject({ title: 'domaine-ma-vm', done: 0, total: 3, count: '0/3 réussi' });
     const two = run([roster(T0, student('a1', 'Alice', 0, [progress(0, true)]), student('b2', 'Bruno', 0, [progress(0, true)]))]);
     expect(qcow2(two)?.count).toBe('2/2 réussis');
   });

@@ -104,8 +104,8 @@ describe('an exercise in a hands-on class', () => {
     await openClassPanel();
     const row = presenter.locator(ROW);
     await expect.poll(() => row.locator('.exercise-count').innerText(), { timeout: 15_000 }).toBe('0/1 réussi');
-    expect(await row.locator('.exercise-name').innerText()).toBe('qcow2-chaine');
-    expect(await row.locator('.exercise-where').innerText()).toMatch(/^qemu.* · diapositive \d+$/);
+    expect(await row.locator('.exercise-name').innerText()).toBe('Un disque adossé');
+    expect(await row.locator('.exercise-where').innerText()).toMatch(/^qcow2-chaine · qemu.* · diapositive \d+$/);
     const stuck = row.locator('.exercise-stuck-student');
     await expect.poll(() => stuck.count()).toBe(1);
     expect(await stuck.innerText()).toMatch(/Alice\s+bloqué·e : 2 échecs/);

@@ -166,13 +166,13 @@ export class ClassPanel {
     item.dataset['complete'] = String(row.total > 0 && row.done === row.total);
     const head = document.createElement('div');
     head.className = 'exercise-head';
-    head.append(span('exercise-name', row.exercise), span('exercise-count', row.count), span('exercise-where', `${this.labTitle(row.lab)} · ${row.slide}`));
+    head.append(span('exercise-name', row.title), span('exercise-count', row.count), span('exercise-where', `${row.exercise} · ${this.labTitle(row.lab)} · ${row.slide}`));
     item.append(head);
     if (row.stuck.length === 0) return item;
     const stuck = document.createElement('div');
     stuck.className = 'exercise-stuck';
     stuck.setAttribute('role', 'group');
-    stuck.setAttribute('aria-label', `Élèves bloqués sur ${row.exercise}`);
+    stuck.setAttribute('aria-label', `Élèves bloqués sur ${row.title}`);
     for (const student of row.stuck) {
       const title = student.watchable
         ? `Voir le terminal ${this.labTitle(row.lab)} de ${student.name} (lecture seule)`

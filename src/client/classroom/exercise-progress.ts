@@ -27,6 +27,8 @@ export interface DeckExercise {
   readonly steps: number;
   /** Its number as the slide shows it (steps not counted). */
   readonly number: number;
+  /** The slide's heading, when it has one: what the presenter's panel names it by. */
+  readonly title?: string;
 }
 
 /** The exercise slides of the deck, in deck order. */
@@ -35,7 +37,8 @@ export function deckExercises(deck: DeckModule): DeckExercise[] {
   let first = 0;
   for (const [index, slide] of deck.slides.entries()) {
     if (slide.lab !== undefined && slide.exercise !== undefined) {
-      exercises.push({ lab: slide.lab, exercise: slide.exercise, first, steps: slide.steps, number: index + 1 });
+      const title = slide.exerciseTitle === undefined ? {} : { title: slide.exerciseTitle };
+      exercises.push({ lab: slide.lab, exercise: slide.exercise, first, steps: slide.steps, number: index + 1, ...title });
     }
     first += slide.steps;
   }
@@ -85,6 +88,8 @@ export interface ExerciseRow {
   readonly key: string;
   readonly lab: string;
   readonly exercise: string;
+  /** What the row is called: the slide's heading without its « À vous : », else the exercise's id. */
+  readonly title: string;
   readonly slide: string;
   readonly done: number;
   readonly total: number;
@@ -111,6 +116,11 @@ function stuckOn(student: StudentInfo, exercise: DeckExercise, presence: Presenc
   return { id: student.id, name: student.name, reason: 'idle', text: `bloqué·e : aucune tentative depuis ${Math.floor(quiet / 60_000)} min`, watchable };
 }
 
+function rowTitle(exercise: DeckExercise): string {
+  const title = exercise.title?.replace(/^À vous\s*:\s*/iu, '').trim() ?? '';
+  return title === '' ? exercise.exercise : `${title.charAt(0).toLocaleUpperCase('fr')}${title.slice(1)}`;
+}
+
 /** One row per exercise of the deck, in deck order; `total` is every student of the class, connected or not. */
 export function exerciseRows(
   students: readonly StudentInfo[],
@@ -125,6 +135,7 @@ export function exerciseRows(
       key: `${exercise.lab}/${exercise.exercise}`,
       lab: exercise.lab,
       exercise: exercise.exercise,
+      title: rowTitle(exercise),
       slide: `diapositive ${exercise.number}`,
       done,
       total: students.length,
