@@ -19,7 +19,17 @@ const layerZones = LAYERS.flatMap((name) =>
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-server/**', 'node_modules/**', 'test-results/**', '.state/**', 'labs/guest/out/**', 'labs/cloud/state/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-server/**',
+      'node_modules/**',
+      'test-results/**',
+      '.state/**',
+      'labs/guest/out/**',
+      'labs/cloud/state/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -58,7 +58,19 @@ interface Side {
   readonly fanCpuMs: number[];
 }
 
-const side = (name: string, server: StartedServer): Side => ({ name, server, cpuMs: [], userMs: [], machineMs: [], reads: [], writes: [], rate: [], probeP50: [], probeP99: [], fanCpuMs: [] });
+const side = (name: string, server: StartedServer): Side => ({
+  name,
+  server,
+  cpuMs: [],
+  userMs: [],
+  machineMs: [],
+  reads: [],
+  writes: [],
+  rate: [],
+  probeP50: [],
+  probeP99: [],
+  fanCpuMs: [],
+});
 
 const step = (text: string): void => void process.stderr.write(`bench-ab: ${text}\n`);
 
@@ -166,19 +178,52 @@ function report(a: Side, b: Side, c: Ceiling): void {
   const med = (values: readonly number[], digits = 0): string => (values.length ? fixed(median(values), digits) : '–');
   rows.push(['measure', 'ceiling', `A ${BASE}`, 'B this checkout']);
   rows.push(['stream: CPU ms per 50 MB (server / reader)', med(c.ceilingCpuMs), med(a.cpuMs), med(b.cpuMs)]);
-  rows.push(['stream: CPU, x the reader (per round)', '1', ratios(a.cpuMs, c.ceilingCpuMs), ratios(b.cpuMs, c.ceilingCpuMs)]);
+  rows.push([
+    'stream: CPU, x the reader (per round)',
+    '1',
+    ratios(a.cpuMs, c.ceilingCpuMs),
+    ratios(b.cpuMs, c.ceilingCpuMs),
+  ]);
   rows.push(['stream: server user CPU ms (rest is kernel)', '', med(a.userMs), med(b.userMs)]);
-  rows.push(['stream: server read / write syscalls', '', `${med(a.reads)} / ${med(a.writes)}`, `${med(b.reads)} / ${med(b.writes)}`]);
-  rows.push(['stream: MB/s, x the ceiling', med(c.ceilingRate, 1), ratios(a.rate, c.ceilingRate), ratios(b.rate, c.ceilingRate)]);
-  rows.push(['stream: machine CPU ms, x the ceiling', med(c.ceilingMachineMs), ratios(a.machineMs, c.ceilingMachineMs), ratios(b.machineMs, c.ceilingMachineMs)]);
-  rows.push([`${SESSIONS} sessions: probe echo p50 ms`, med(c.ceilingProbeP50, 2), med(a.probeP50, 2), med(b.probeP50, 2)]);
-  rows.push([`${SESSIONS} sessions: probe p50, x the ceiling's`, '1', ratios(a.probeP50, c.ceilingProbeP50), ratios(b.probeP50, c.ceilingProbeP50)]);
+  rows.push([
+    'stream: server read / write syscalls',
+    '',
+    `${med(a.reads)} / ${med(a.writes)}`,
+    `${med(b.reads)} / ${med(b.writes)}`,
+  ]);
+  rows.push([
+    'stream: MB/s, x the ceiling',
+    med(c.ceilingRate, 1),
+    ratios(a.rate, c.ceilingRate),
+    ratios(b.rate, c.ceilingRate),
+  ]);
+  rows.push([
+    'stream: machine CPU ms, x the ceiling',
+    med(c.ceilingMachineMs),
+    ratios(a.machineMs, c.ceilingMachineMs),
+    ratios(b.machineMs, c.ceilingMachineMs),
+  ]);
+  rows.push([
+    `${SESSIONS} sessions: probe echo p50 ms`,
+    med(c.ceilingProbeP50, 2),
+    med(a.probeP50, 2),
+    med(b.probeP50, 2),
+  ]);
+  rows.push([
+    `${SESSIONS} sessions: probe p50, x the ceiling's`,
+    '1',
+    ratios(a.probeP50, c.ceilingProbeP50),
+    ratios(b.probeP50, c.ceilingProbeP50),
+  ]);
   rows.push([`${SESSIONS} sessions: probe p99 ms`, med(c.ceilingProbeP99, 1), med(a.probeP99, 1), med(b.probeP99, 1)]);
   rows.push([`${SESSIONS} sessions: server CPU ms`, '', med(a.fanCpuMs), med(b.fanCpuMs)]);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd([46, 10, 30, 30][i] ?? 10)).join(' '));
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   const sides = Object.fromEntries([a, b].map((s) => [s.name, { ...s, server: undefined, shell: undefined }]));
-  writeFileSync(join(ROOT, 'test-results', 'bench-ab.json'), `${JSON.stringify({ date: new Date().toISOString(), base: BASE, rounds: ROUNDS, sessions: SESSIONS, ceiling: c, sides }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'test-results', 'bench-ab.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), base: BASE, rounds: ROUNDS, sessions: SESSIONS, ceiling: c, sides }, null, 2)}\n`,
+  );
 }
 
 await main();

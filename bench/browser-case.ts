@@ -30,7 +30,11 @@ export interface BrowserStream {
 
 /** Builds the deck into `dir` (the one the server under test will serve). */
 export function buildDeck(dir: string): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
 }
 
 /** A labs folder where `qemu` is the bench's plain bash: the deck's qemu panes attach to it. */
@@ -45,7 +49,10 @@ async function openPane(page: Page, origin: string): Promise<void> {
   await openDeck(page, `${origin}/`);
   await gotoDemoSlide(page, SLIDE_TEXT);
   await page.waitForSelector(`${PANE}[data-state="live"]`);
-  await page.waitForFunction((pane) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('bench$'), PANE);
+  await page.waitForFunction(
+    (pane) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('bench$'),
+    PANE,
+  );
   await page.locator(`${PANE} .xterm`).click();
 }
 
@@ -56,7 +63,12 @@ async function paneRound(page: Page, file: string, expected: number, round: numb
   await page.keyboard.type(`cat ${file}; echo FIN-$((40 + ${round}))`);
   const start = performance.now();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(([pane, marker]) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes(marker ?? ''), [PANE, `FIN-${40 + round}`], { polling: 20, timeout: 120_000 });
+  await page.waitForFunction(
+    ([pane, marker]) =>
+      (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes(marker ?? ''),
+    [PANE, `FIN-${40 + round}`],
+    { polling: 20, timeout: 120_000 },
+  );
   return mbPerSecond(expected, performance.now() - start);
 }
 
@@ -137,7 +149,9 @@ const RECEIVE_ONLY = `async ([file, expected, room]) => {
 
 /** The WebSocket alone, in the deck's page (same origin, same cookie), in a room of its own. */
 async function receiveRound(page: Page, file: string, expected: number, round: number): Promise<number> {
-  const ms = (await page.evaluate(`(${RECEIVE_ONLY})(${JSON.stringify([file, expected, `receive-${round}`])})`)) as number;
+  const ms = (await page.evaluate(
+    `(${RECEIVE_ONLY})(${JSON.stringify([file, expected, `receive-${round}`])})`,
+  )) as number;
   return mbPerSecond(expected, ms);
 }
 
@@ -155,12 +169,20 @@ async function xtermRound(browser: Browser, bytes: number): Promise<number> {
 }
 
 /** `rounds` of each, interleaved, against a lab server that serves the built deck and the `qemu` lab. */
-export async function browserStream(origin: string, presenterCookie: string, file: string, expected: number, rounds: number): Promise<BrowserStream> {
+export async function browserStream(
+  origin: string,
+  presenterCookie: string,
+  file: string,
+  expected: number,
+  rounds: number,
+): Promise<BrowserStream> {
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const equals = presenterCookie.indexOf('=');
-    await context.addCookies([{ name: presenterCookie.slice(0, equals), value: presenterCookie.slice(equals + 1), url: origin }]);
+    await context.addCookies([
+      { name: presenterCookie.slice(0, equals), value: presenterCookie.slice(equals + 1), url: origin },
+    ]);
     const page = await context.newPage();
     await openPane(page, origin);
     const renderer = (await page.getAttribute(PANE, 'data-renderer')) ?? '?';
@@ -177,4 +199,3 @@ export async function browserStream(origin: string, presenterCookie: string, fil
     await browser.close();
   }
 }
-

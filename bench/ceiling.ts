@@ -7,7 +7,13 @@ import { startProbe } from './probe-process.ts';
 import { mbPerSecond, pause, sampleEcho, type EchoSamples } from './stats.ts';
 
 function spawn(command: string): pty.IPty {
-  const options = { name: 'xterm-256color', cols: 120, rows: 36, encoding: null, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm-256color' } };
+  const options = {
+    name: 'xterm-256color',
+    cols: 120,
+    rows: 36,
+    encoding: null,
+    env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm-256color' },
+  };
   return pty.spawn('bash', ['--noprofile', '--norc', '-c', command], options as pty.IPtyForkOptions);
 }
 
@@ -99,5 +105,10 @@ export async function ceilingFanout(file: string, expected: number, sessions: nu
   const probeTimes = await probe.stop();
   for (const child of children) child.kill('SIGKILL');
   const slowest = Math.max(...doneAt);
-  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe: probeTimes };
+  return {
+    aggregate: mbPerSecond(expected * sessions, slowest),
+    slowestMs: slowest,
+    fastestMs: Math.min(...doneAt),
+    probe: probeTimes,
+  };
 }

@@ -30,7 +30,8 @@ export async function serverClassroom(target: Target, file: string, audienceCoun
     const page = await BenchClient.open(target, { audience: true });
     await page.attach(ROOM);
     page.onMessage = (message) => {
-      if (message.type === 'slide') received.set(message.index, [...(received.get(message.index) ?? []), performance.now()]);
+      if (message.type === 'slide')
+        received.set(message.index, [...(received.get(message.index) ?? []), performance.now()]);
     };
     audience.push(page);
   }

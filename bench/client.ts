@@ -48,8 +48,15 @@ export class BenchClient {
     };
   }
 
-  static async open(target: Target, options: { readonly audience?: boolean; readonly ack?: boolean } = {}): Promise<BenchClient> {
-    const endpoint = { port: target.port, origin: target.origin, cookie: options.audience ? target.audienceCookie : target.presenterCookie };
+  static async open(
+    target: Target,
+    options: { readonly audience?: boolean; readonly ack?: boolean } = {},
+  ): Promise<BenchClient> {
+    const endpoint = {
+      port: target.port,
+      origin: target.origin,
+      cookie: options.audience ? target.audienceCookie : target.presenterCookie,
+    };
     const client = new ProtocolClient(await connectSocket(endpoint), { ack: options.ack ?? true, keep: false });
     await client.hello(WAIT_MS);
     return new BenchClient(client);
@@ -70,8 +77,20 @@ export class BenchClient {
 
   /** Attaches channel 0 to (room, lab) and waits for the snapshot. */
   async attach(room: string, options: { readonly lab?: string; readonly mode?: 'write' | 'view' } = {}): Promise<void> {
-    this.send({ type: 'attach', channel: 0, lab: options.lab ?? 'bench', room, cols: 120, rows: 36, ...(options.mode ? { mode: options.mode } : {}) });
-    const reply = await this.client.until(() => this.messages.find((m) => m.type === 'snapshot' || m.type === 'error'), 'snapshot', WAIT_MS);
+    this.send({
+      type: 'attach',
+      channel: 0,
+      lab: options.lab ?? 'bench',
+      room,
+      cols: 120,
+      rows: 36,
+      ...(options.mode ? { mode: options.mode } : {}),
+    });
+    const reply = await this.client.until(
+      () => this.messages.find((m) => m.type === 'snapshot' || m.type === 'error'),
+      'snapshot',
+      WAIT_MS,
+    );
     const failure = reply.type === 'error' ? reply : this.messages.find((m) => m.type === 'error');
     if (failure?.type === 'error') throw new Error(`bench: attach failed: ${failure.code} ${failure.message}`);
   }

@@ -25,12 +25,25 @@ function linkLabs(dir: string): void {
 
 export async function startHandsOnServer(scratch: string, dist: string, maxStudents: number): Promise<HandsOnServer> {
   // One Unix account per student: the class's size of them (labs/setup-user.sh makes the missing ones).
-  execFileSync('bash', [join(ROOT, 'labs', 'setup-user.sh')], { stdio: 'ignore', env: { ...process.env, COURS_LAB_STUDENTS: String(maxStudents) } });
+  execFileSync('bash', [join(ROOT, 'labs', 'setup-user.sh')], {
+    stdio: 'ignore',
+    env: { ...process.env, COURS_LAB_STUDENTS: String(maxStudents) },
+  });
   const labs = join(scratch, 'students-labs');
   linkLabs(labs);
   // Every page of the bench comes from 127.0.0.1: the per-address cap would otherwise stop the class at 16.
   const clients = String(maxStudents * 2 + 40);
-  const args = ['--labs', labs, '--state', join(scratch, 'students-state'), '--dist', dist, '--hands-on', '--max-students', String(maxStudents)];
+  const args = [
+    '--labs',
+    labs,
+    '--state',
+    join(scratch, 'students-state'),
+    '--dist',
+    dist,
+    '--hands-on',
+    '--max-students',
+    String(maxStudents),
+  ];
   args.push('--max-clients', clients, '--max-per-address', clients, '--grace', '1');
   return spawnLabServer(ROOT, args, [], true);
 }
@@ -42,7 +55,10 @@ export function processStats(pid: number): { readonly rss: number; readonly cpuM
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The name (field 2) may hold spaces: fields are counted after it.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024, cpuMs: (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10 };
+    return {
+      rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024,
+      cpuMs: (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10,
+    };
   } catch {
     return { rss: 0, cpuMs: 0 };
   }
@@ -66,13 +82,18 @@ export function studentUids(): ReadonlySet<number> {
 }
 
 /** Resident memory of every process of the class's accounts (bytes), and the tasks (threads) of one uid. */
-export function classProcesses(uids: ReadonlySet<number>, one: number): { readonly rss: number; readonly tasksOfOne: number } {
+export function classProcesses(
+  uids: ReadonlySet<number>,
+  one: number,
+): { readonly rss: number; readonly tasksOfOne: number } {
   let rss = 0;
   for (const line of execFileSync('ps', ['-e', '-o', 'uid=,rss='], { encoding: 'utf8' }).split('\n')) {
     const [uid, kib] = line.trim().split(/\s+/).map(Number);
     if (uid !== undefined && uids.has(uid)) rss += (kib ?? 0) * 1024;
   }
   // RLIMIT_NPROC counts threads: count them as the limit does.
-  const tasksOfOne = execFileSync('ps', ['-e', '-L', '-o', 'uid='], { encoding: 'utf8' }).split('\n').filter((line) => Number(line.trim()) === one).length;
+  const tasksOfOne = execFileSync('ps', ['-e', '-L', '-o', 'uid='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => Number(line.trim()) === one).length;
   return { rss, tasksOfOne };
 }

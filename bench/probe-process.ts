@@ -12,8 +12,17 @@ export interface ProbeProcess {
 }
 
 export async function startProbe(kind: 'ceiling' | 'server', target?: Target): Promise<ProbeProcess> {
-  const args = ['--import', 'tsx', join(import.meta.dirname, 'probe.ts'), kind, ...(target ? [JSON.stringify(target)] : [])];
-  const child = spawn(process.execPath, args, { cwd: join(import.meta.dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] });
+  const args = [
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'probe.ts'),
+    kind,
+    ...(target ? [JSON.stringify(target)] : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: join(import.meta.dirname, '..'),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const next = (): Promise<string> =>
     new Promise((resolve, reject) => {

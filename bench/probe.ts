@@ -18,7 +18,10 @@ import { ECHO_WARM_UP, pause } from './stats.ts';
 
 const PROBE_INTERVAL_MS = 20;
 
-async function open(kind: string | undefined, target: string | undefined): Promise<{ roundTrip: () => Promise<number>; close: () => void }> {
+async function open(
+  kind: string | undefined,
+  target: string | undefined,
+): Promise<{ roundTrip: () => Promise<number>; close: () => void }> {
   if (kind === 'ceiling') return echoPty();
   if (kind === 'server' && target) {
     const { roundTrip, client } = await serverEchoSession(JSON.parse(target) as Target, 'probe');

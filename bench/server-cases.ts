@@ -35,7 +35,10 @@ export async function openThroughputShell(target: Target): Promise<BenchClient> 
 }
 
 /** A session in raw mode echoing each key: returns one round-trip measurement function. */
-export async function serverEchoSession(target: Target, room: string): Promise<{ roundTrip: () => Promise<number>; client: BenchClient }> {
+export async function serverEchoSession(
+  target: Target,
+  room: string,
+): Promise<{ roundTrip: () => Promise<number>; client: BenchClient }> {
   const client = await shell(target, room);
   client.input('stty raw -echo; exec cat\r');
   await pause(200);
@@ -75,7 +78,13 @@ export interface ServerFanout {
 }
 
 /** `sessions` sessions `cat` the file at once while a probe session (its own process) echoes a key every 20 ms. */
-export async function serverFanout(target: Target, file: string, expected: number, sessions: number, server: ServerProcess): Promise<ServerFanout> {
+export async function serverFanout(
+  target: Target,
+  file: string,
+  expected: number,
+  sessions: number,
+  server: ServerProcess,
+): Promise<ServerFanout> {
   const clients: BenchClient[] = [];
   for (let i = 0; i < sessions; i++) clients.push(await shell(target, `fan-${i}`));
   const probe = await startProbe('server', target);
@@ -105,7 +114,15 @@ export async function serverFanout(target: Target, file: string, expected: numbe
   const probeTimes = await probe.stop();
   for (const client of clients) client.close();
   const slowest = Math.max(...doneAt);
-  return { aggregate: mbPerSecond(expected * sessions, slowest), slowestMs: slowest, fastestMs: Math.min(...doneAt), probe: probeTimes, rssIdleSessions, rssPeak, cpuMs };
+  return {
+    aggregate: mbPerSecond(expected * sessions, slowest),
+    slowestMs: slowest,
+    fastestMs: Math.min(...doneAt),
+    probe: probeTimes,
+    rssIdleSessions,
+    rssPeak,
+    cpuMs,
+  };
 }
 
 export interface ServerViewers {
@@ -136,7 +153,14 @@ interface ViewedRound {
 }
 
 /** The writer `cat`s the file while every viewer reads it; resolves once all of them saw its end. */
-async function viewedRound(writer: BenchClient, audience: readonly BenchClient[], file: string, expected: number, server: ServerProcess, round: number): Promise<ViewedRound> {
+async function viewedRound(
+  writer: BenchClient,
+  audience: readonly BenchClient[],
+  file: string,
+  expected: number,
+  server: ServerProcess,
+  round: number,
+): Promise<ViewedRound> {
   // The marker is computed by the shell, so the echo of the command line cannot match it; one per round,
   // since the screen (and a resync's snapshot) still shows the previous one.
   const marker = `FIN-${40 + round}`;
@@ -165,7 +189,15 @@ async function viewedRound(writer: BenchClient, audience: readonly BenchClient[]
   // from a snapshot (the rule for a page that falls behind), which the count reports.
   const inStep = audience.filter((v, i) => v.resyncs === resyncsBefore[i]);
   const digests = new Set(inStep.map((v) => v.digest()));
-  return { writerMs, lastViewerMs: performance.now() - start, identical: digests.size <= 1, inStep: inStep.length, rssBefore, rssPeak, cpuMs };
+  return {
+    writerMs,
+    lastViewerMs: performance.now() - start,
+    identical: digests.size <= 1,
+    inStep: inStep.length,
+    rssBefore,
+    rssPeak,
+    cpuMs,
+  };
 }
 
 /**
@@ -174,7 +206,13 @@ async function viewedRound(writer: BenchClient, audience: readonly BenchClient[]
  * cost is the second against the first; both pay for the live viewers, which on two cores share the CPU
  * with the server (100 x the bytes to send and, here, to read and hash).
  */
-export async function serverViewers(target: Target, file: string, expected: number, viewers: number, server: ServerProcess): Promise<ServerViewers> {
+export async function serverViewers(
+  target: Target,
+  file: string,
+  expected: number,
+  viewers: number,
+  server: ServerProcess,
+): Promise<ServerViewers> {
   const alone = await shell(target, 'alone');
   const aloneStart = performance.now();
   const aloneFrom = alone.bytes;
@@ -209,5 +247,16 @@ export async function serverViewers(target: Target, file: string, expected: numb
   for (const client of [writer, ...audience]) client.close();
   if (!last) throw new Error('bench: no viewer round ran');
   const { lastViewerMs, identical, inStep, rssBefore, rssPeak, cpuMs } = last;
-  return { aloneMs, viewedMs: median(viewed), stalledMs: median(withStalled), lastViewerMs, identical, inStep, stalledBytes, rssBefore, rssPeak, cpuMs };
+  return {
+    aloneMs,
+    viewedMs: median(viewed),
+    stalledMs: median(withStalled),
+    lastViewerMs,
+    identical,
+    inStep,
+    stalledBytes,
+    rssBefore,
+    rssPeak,
+    cpuMs,
+  };
 }

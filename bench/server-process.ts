@@ -52,11 +52,20 @@ export interface SpawnedServer {
  * exchanges the presenter's and the audience's start URLs for their cookies. `keepStderr`: stderr goes in
  * log() instead of the bench's own stderr.
  */
-export async function spawnLabServer(root: string, args: readonly string[], nodeFlags: readonly string[] = [], keepStderr = false): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(root, 'src/server/main.ts'), '--port', '0', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', keepStderr ? 'pipe' : 'inherit'],
-  });
+export async function spawnLabServer(
+  root: string,
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+  keepStderr = false,
+): Promise<SpawnedServer> {
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, '--import', 'tsx', join(root, 'src/server/main.ts'), '--port', '0', ...args],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', keepStderr ? 'pipe' : 'inherit'],
+    },
+  );
   let output = '';
   const keep = (data: Buffer): void => {
     output = (output + data.toString()).slice(-20_000);
@@ -75,7 +84,12 @@ export async function spawnLabServer(root: string, args: readonly string[], node
     ((await fetch(address, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const audience = /Public \(lecture seule\) : (\S+)/.exec(output)?.[1] ?? '';
   const origin = new URL(url).origin;
-  const target: Target = { port: Number(new URL(url).port), origin, presenterCookie: await exchange(url), audienceCookie: await exchange(audience) };
+  const target: Target = {
+    port: Number(new URL(url).port),
+    origin,
+    presenterCookie: await exchange(url),
+    audienceCookie: await exchange(audience),
+  };
   return {
     target,
     pid: child.pid ?? -1,
@@ -91,7 +105,17 @@ export async function spawnLabServer(root: string, args: readonly string[], node
 
 export async function startServer(start: ServerStart): Promise<StartedServer> {
   const clients = String(start.maxClients);
-  const args = ['--labs', start.labsDir, '--state', start.stateDir, '--dist', start.distDir, '--audience', '--grace', '1'];
+  const args = [
+    '--labs',
+    start.labsDir,
+    '--state',
+    start.stateDir,
+    '--dist',
+    start.distDir,
+    '--audience',
+    '--grace',
+    '1',
+  ];
   args.push('--max-sessions', String(start.maxSessions), '--max-clients', clients, '--max-per-address', clients);
   const server = await spawnLabServer(start.root, args, start.nodeFlags);
   return { target: server.target, pid: server.pid, process: processOf(server.pid), stop: () => server.stop() };
@@ -139,7 +163,10 @@ export function machineBusyMs(): number {
  */
 export function dataFile(dir: string, megabytes: number): { file: string; expected: number } {
   const file = join(dir, `data-${megabytes}M.b64`);
-  execFileSync('bash', ['-c', `head -c ${Math.round((megabytes * 1_000_000 * 3) / 4)} /dev/urandom | base64 -w 76 > ${file}`]);
+  execFileSync('bash', [
+    '-c',
+    `head -c ${Math.round((megabytes * 1_000_000 * 3) / 4)} /dev/urandom | base64 -w 76 > ${file}`,
+  ]);
   chmodSync(file, 0o644);
   const size = statSync(file).size;
   const lines = Number(execFileSync('wc', ['-l', file]).toString().split(' ')[0]);

@@ -27,7 +27,10 @@ export async function joinClass(target: Target, name: string): Promise<string> {
   });
   const answer = (await response.json()) as JoinAnswer;
   const set = response.headers.get('set-cookie')?.split(';')[0];
-  if (!answer.ok || !set) throw new Error(`bench: ${name} n’a pas pu rejoindre la classe : ${answer.ok ? 'pas de cookie' : `${answer.code} ${answer.message}`}`);
+  if (!answer.ok || !set)
+    throw new Error(
+      `bench: ${name} n’a pas pu rejoindre la classe : ${answer.ok ? 'pas de cookie' : `${answer.code} ${answer.message}`}`,
+    );
   return `${target.audienceCookie}; ${set}`;
 }
 
@@ -44,7 +47,9 @@ export class StudentPage {
 
   /** `keep`: the page keeps the output (to read what a command said), else only counts it. */
   static async open(target: Target, cookie: string, keep = false): Promise<StudentPage> {
-    const client = new ProtocolClient(await connectSocket({ port: target.port, origin: target.origin, cookie }), { keep });
+    const client = new ProtocolClient(await connectSocket({ port: target.port, origin: target.origin, cookie }), {
+      keep,
+    });
     const welcome = await client.hello(WAIT_MS);
     if (welcome.role !== 'student') throw new Error(`bench: page ouverte comme ${welcome.role}, pas comme élève`);
     return new StudentPage(client);
@@ -60,12 +65,16 @@ export class StudentPage {
       const from = this.client.messages.length;
       this.client.send({ type: 'attach', channel: 0, lab, cols, rows });
       const reply = await this.client.until(
-        () => this.client.messages.slice(from).find((m) => (m.type === 'attached' || m.type === 'error') && m.channel === 0),
+        () =>
+          this.client.messages
+            .slice(from)
+            .find((m) => (m.type === 'attached' || m.type === 'error') && m.channel === 0),
         `attach ${lab}`,
         WAIT_MS,
       );
       if (reply.type === 'attached') break;
-      if (reply.type === 'error' && reply.code !== 'LAB_PREPARING') throw new Error(`bench: ${lab} refusé : ${reply.code} ${reply.message}`);
+      if (reply.type === 'error' && reply.code !== 'LAB_PREPARING')
+        throw new Error(`bench: ${lab} refusé : ${reply.code} ${reply.message}`);
       await pause(RETRY_MS);
     }
     await this.client.until(() => (this.marks > marks ? true : undefined), `first prompt of ${lab}`, WAIT_MS);

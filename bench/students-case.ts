@@ -93,7 +93,14 @@ async function practise(member: Member, rhythm: Rhythm): Promise<void> {
 }
 
 /** Joins students up to `count`, each opening their cloud lab; they start working as soon as they have it. */
-async function grow(target: Target, members: Member[], count: number, rhythm: Rhythm, joinMs: number[], failures: string[]): Promise<void> {
+async function grow(
+  target: Target,
+  members: Member[],
+  count: number,
+  rhythm: Rhythm,
+  joinMs: number[],
+  failures: string[],
+): Promise<void> {
   const have = members.length + failures.length;
   const waiting = Array.from({ length: Math.max(0, count - have) }, (_, k) => have + k + 1);
   const joinOne = async (index: number): Promise<void> => {
@@ -103,7 +110,9 @@ async function grow(target: Target, members: Member[], count: number, rhythm: Rh
       await page.attach('cloud');
       joinMs.push(performance.now() - start);
       const member: Member = { page, index, vms: [], done: Promise.resolve() };
-      member.done = practise(member, rhythm).catch((error: unknown) => void rhythm.problems.push(`bench ${index}: ${(error as Error).message.slice(0, 200)}`));
+      member.done = practise(member, rhythm).catch(
+        (error: unknown) => void rhythm.problems.push(`bench ${index}: ${(error as Error).message.slice(0, 200)}`),
+      );
       members.push(member);
     } catch (error) {
       failures.push(`bench ${index}: ${(error as Error).message.slice(0, 300)}`);
@@ -124,10 +133,14 @@ interface QuietProbe {
 
 /** Starts student-probe.ts for the quiet student; resolves once it is warm. */
 async function startQuietProbe(target: Target, cookie: string): Promise<QuietProbe> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'student-probe.ts'), JSON.stringify({ target, cookie })], {
-    cwd: join(import.meta.dirname, '..'),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'student-probe.ts'), JSON.stringify({ target, cookie })],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<string> => {
     const line = await lines.next();
@@ -142,7 +155,9 @@ async function startQuietProbe(target: Target, cookie: string): Promise<QuietPro
       return JSON.parse(await next()) as number[];
     },
     quit: async () => {
-      const exited = new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+      const exited = new Promise((resolve) =>
+        child.exitCode === null ? child.once('exit', resolve) : resolve(undefined),
+      );
       child.stdin.end('quit\n');
       await exited;
     },
@@ -163,11 +178,54 @@ interface Window {
   readonly joinMs: readonly number[];
 }
 
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> => Promise.race([promise, pause(ms).then(() => undefined)]);
+/**
+ * ↺ of the fork bomb's lab. Its processes die with their PID namespace, but on a loaded machine not at
+ * once: until they have, the account is at its RLIMIT_NPROC and a new shell cannot start (the student
+ * would read « le shell s'est arrêté aussitôt » and press ↺ again). Tried again like that, three times.
+ */
+async function resetBomber(bomber: StudentPage, rhythm: Rhythm): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bomber.reset();
+    } catch (error) {
+      if (attempt === 3)
+        return void rhythm.problems.push(`bomb lab not restarted after 3 ↺: ${(error as Error).message.slice(0, 200)}`);
+      await pause(3000);
+    }
+  }
+}
+
+/** One window's figures on one line, as they come (a later failure keeps them). */
+function windowLine(w: Window | undefined, rhythm: Rhythm): string {
+  if (!w) return '';
+  const ms = rhythm.records.filter((r) => r.phase === w.n).map((r) => r.ms);
+  return [
+    `${w.present} working`,
+    `presenter echo p50/p99 ${fixed(percentile(w.presenter, 50), 2)}/${fixed(percentile(w.presenter, 99), 1)} ms`,
+    `quiet student p99 ${fixed(percentile(w.quiet, 99), 1)} ms`,
+    `command p50/p95 ${fixed(percentile(ms, 50) / 1000)}/${fixed(percentile(ms, 95) / 1000)} s (${ms.length})`,
+    `server RSS ${fixed(w.serverRss / MiB, 0)} MiB`,
+    `machine ${fixed(w.machineBusy, 0)} % busy, server ${fixed(w.serverCpu, 0)} % of a core`,
+    `bomb tasks ${w.bombTasks}`,
+  ].join(', ');
+}
+
+const within = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
+  Promise.race([promise, pause(ms).then(() => undefined)]);
 
 /** Runs the case; returns its rows for run.ts's table (one row per measure, the class sizes side by side). */
 export async function studentsCase(scratch: string, dist: string, counts: readonly number[]): Promise<StudentsRow[]> {
-  if (process.getuid?.() !== 0) return [{ measure: 'students: not run', ceiling: '', server: 'root needed (one Unix account per student)', ratio: '', target: '', ok: false }];
+  if (process.getuid?.() !== 0)
+    return [
+      {
+        measure: 'students: not run',
+        ceiling: '',
+        server: 'root needed (one Unix account per student)',
+        ratio: '',
+        target: '',
+        ok: false,
+      },
+    ];
   const largest = counts.at(-1) ?? 0;
   // The quiet student and the fork bomb's are two more.
   const server = await startHandsOnServer(scratch, dist, largest + 2);
@@ -226,17 +284,20 @@ export async function studentsCase(scratch: string, dist: string, counts: readon
         bombTasks,
         joinMs,
       });
-      await bomber.reset();
+      process.stderr.write(`bench: students: ${n}: ${windowLine(windows.at(-1), rhythm)}\n`);
+      await resetBomber(bomber, rhythm);
       // The presenter's probe session outlives its page by the server's grace (1 s): the next one starts fresh.
       await pause(1500);
     }
     rhythm.stop();
     await within(Promise.all(members.map((m) => m.done)), WIND_DOWN_MS);
     process.stderr.write('bench: students: deleting their servers, then ending the class\n');
-    const deleting = members.filter((m) => m.vms.length > 0).map(async (m) => {
-      m.page.input(`openstack server delete ${m.vms.join(' ')}`);
-      await m.page.enter(WIND_DOWN_MS);
-    });
+    const deleting = members
+      .filter((m) => m.vms.length > 0)
+      .map(async (m) => {
+        m.page.input(`openstack server delete ${m.vms.join(' ')}`);
+        await m.page.enter(WIND_DOWN_MS);
+      });
     await within(Promise.allSettled(deleting), WIND_DOWN_MS);
     for (const page of [...members.map((m) => m.page), bomber]) page.close();
     await quiet.quit();
@@ -250,28 +311,117 @@ export async function studentsCase(scratch: string, dist: string, counts: readon
   }
 }
 
-function rows(windows: readonly Window[], rhythm: Rhythm, failures: readonly string[], endMs: number, baseRss: number): StudentsRow[] {
+function rows(
+  windows: readonly Window[],
+  rhythm: Rhythm,
+  failures: readonly string[],
+  endMs: number,
+  baseRss: number,
+): StudentsRow[] {
   const each = (f: (w: Window) => string): string => windows.map((w) => `${w.n}: ${f(w)}`).join(' | ');
   const commands = (w: Window): CommandRecord[] => rhythm.records.filter((r) => r.phase === w.n);
-  const held = (w: Window): boolean => percentile(w.presenter, 99) < PRESENTER_P99_MS && percentile(w.quiet, 99) < QUIET_P99_MS;
+  const held = (w: Window): boolean =>
+    percentile(w.presenter, 99) < PRESENTER_P99_MS && percentile(w.quiet, 99) < QUIET_P99_MS;
   let holds: number | undefined;
   for (const w of windows) {
     if (!held(w)) break;
     holds = w.n;
   }
   const result: StudentsRow[] = [
-    { measure: 'students N: presenter echo p50 / p99, ms', ceiling: '', server: each((w) => `${fixed(percentile(w.presenter, 50), 2)} / ${fixed(percentile(w.presenter, 99), 1)}`), ratio: '', target: `p99 < ${PRESENTER_P99_MS} ms`, ok: null },
-    { measure: 'students N: quiet student echo p50 / p99, ms', ceiling: '', server: each((w) => `${fixed(percentile(w.quiet, 50), 2)} / ${fixed(percentile(w.quiet, 99), 1)}`), ratio: '', target: `p99 < ${QUIET_P99_MS} ms`, ok: null },
-    { measure: 'students N: command Enter->prompt p50 / p95, s (count, failed)', ceiling: '', server: each((w) => { const c = commands(w); const ms = c.map((r) => r.ms); return `${fixed(percentile(ms, 50) / 1000)} / ${fixed(percentile(ms, 95) / 1000)} (${c.length}, ${c.filter((r) => r.status !== 0).length})`; }), ratio: '', target: '', ok: null },
-    { measure: 'students N: server RSS MiB per student (total)', ceiling: '', server: each((w) => `${fixed((w.serverRss - baseRss) / w.present / MiB, 2)} (${fixed(w.serverRss / MiB, 0)})`), ratio: '', target: '', ok: null },
-    { measure: 'students N: students’ processes RSS MiB per student', ceiling: '', server: each((w) => fixed(w.classRss / (w.present + 2) / MiB, 1)), ratio: '', target: '', ok: null },
-    { measure: 'students N: machine CPU % busy / server % of a core / load', ceiling: '', server: each((w) => `${fixed(w.machineBusy, 0)} / ${fixed(w.serverCpu, 0)} / ${fixed(w.load)}`), ratio: '', target: '', ok: null },
-    { measure: 'students N: join -> first cloud prompt p50 / max, s', ceiling: '', server: each((w) => `${fixed(median(w.joinMs) / 1000)} / ${fixed(Math.max(...w.joinMs) / 1000)}`), ratio: '', target: '', ok: null },
-    { measure: 'students N: fork bomb, tasks of its account (max)', ceiling: '', server: each((w) => String(w.bombTasks)), ratio: '', target: '<= 256', ok: windows.every((w) => w.bombTasks <= 256) },
-    { measure: `students held (presenter p99 < ${PRESENTER_P99_MS} ms, quiet p99 < ${QUIET_P99_MS} ms)`, ceiling: '', server: `${holds ?? 'none'} of ${windows.map((w) => w.n).join(', ')}`, ratio: '', target: '', ok: holds !== undefined },
-    { measure: 'students: class end (server stop: sessions, projects), s', ceiling: '', server: fixed(endMs / 1000), ratio: '', target: '', ok: null },
+    {
+      measure: 'students N: presenter echo p50 / p99, ms',
+      ceiling: '',
+      server: each((w) => `${fixed(percentile(w.presenter, 50), 2)} / ${fixed(percentile(w.presenter, 99), 1)}`),
+      ratio: '',
+      target: `p99 < ${PRESENTER_P99_MS} ms`,
+      ok: null,
+    },
+    {
+      measure: 'students N: quiet student echo p50 / p99, ms',
+      ceiling: '',
+      server: each((w) => `${fixed(percentile(w.quiet, 50), 2)} / ${fixed(percentile(w.quiet, 99), 1)}`),
+      ratio: '',
+      target: `p99 < ${QUIET_P99_MS} ms`,
+      ok: null,
+    },
+    {
+      measure: 'students N: command Enter->prompt p50 / p95, s (count, failed)',
+      ceiling: '',
+      server: each((w) => {
+        const c = commands(w);
+        const ms = c.map((r) => r.ms);
+        return `${fixed(percentile(ms, 50) / 1000)} / ${fixed(percentile(ms, 95) / 1000)} (${c.length}, ${c.filter((r) => r.status !== 0).length})`;
+      }),
+      ratio: '',
+      target: '',
+      ok: null,
+    },
+    {
+      measure: 'students N: server RSS MiB per student (total)',
+      ceiling: '',
+      server: each((w) => `${fixed((w.serverRss - baseRss) / w.present / MiB, 2)} (${fixed(w.serverRss / MiB, 0)})`),
+      ratio: '',
+      target: '',
+      ok: null,
+    },
+    {
+      measure: 'students N: students’ processes RSS MiB per student',
+      ceiling: '',
+      server: each((w) => fixed(w.classRss / (w.present + 2) / MiB, 1)),
+      ratio: '',
+      target: '',
+      ok: null,
+    },
+    {
+      measure: 'students N: machine CPU % busy / server % of a core / load',
+      ceiling: '',
+      server: each((w) => `${fixed(w.machineBusy, 0)} / ${fixed(w.serverCpu, 0)} / ${fixed(w.load)}`),
+      ratio: '',
+      target: '',
+      ok: null,
+    },
+    {
+      measure: 'students N: join -> first cloud prompt p50 / max, s',
+      ceiling: '',
+      server: each((w) => `${fixed(median(w.joinMs) / 1000)} / ${fixed(Math.max(...w.joinMs) / 1000)}`),
+      ratio: '',
+      target: '',
+      ok: null,
+    },
+    {
+      measure: 'students N: fork bomb, tasks of its account (max)',
+      ceiling: '',
+      server: each((w) => String(w.bombTasks)),
+      ratio: '',
+      target: '<= 256',
+      ok: windows.every((w) => w.bombTasks <= 256),
+    },
+    {
+      measure: `students held (presenter p99 < ${PRESENTER_P99_MS} ms, quiet p99 < ${QUIET_P99_MS} ms)`,
+      ceiling: '',
+      server: `${holds ?? 'none'} of ${windows.map((w) => w.n).join(', ')}`,
+      ratio: '',
+      target: '',
+      ok: holds !== undefined,
+    },
+    {
+      measure: 'students: class end (server stop: sessions, projects), s',
+      ceiling: '',
+      server: fixed(endMs / 1000),
+      ratio: '',
+      target: '',
+      ok: null,
+    },
   ];
   const problems = [...failures, ...rhythm.problems];
-  if (problems.length > 0) result.push({ measure: 'students: joins or commands that failed', ceiling: '', server: `${problems.length}: ${problems[0] ?? ''}`, ratio: '', target: 'none', ok: false });
+  if (problems.length > 0)
+    result.push({
+      measure: 'students: joins or commands that failed',
+      ceiling: '',
+      server: `${problems.length}: ${problems[0] ?? ''}`,
+      ratio: '',
+      target: 'none',
+      ok: false,
+    });
   return result;
 }

@@ -27,7 +27,9 @@ if (!Number.isInteger(width) || width <= 0) {
   console.error(`contact-sheet : --width attend une largeur en pixels, pas « ${values.width ?? ''} »`);
   process.exit(2);
 }
-const out = resolve(positionals[0] ?? join(root, 'test-results', only ? `figure-${only.replace(/\.svg$/, '')}.png` : 'contact-sheet.png'));
+const out = resolve(
+  positionals[0] ?? join(root, 'test-results', only ? `figure-${only.replace(/\.svg$/, '')}.png` : 'contact-sheet.png'),
+);
 
 const files = readdirSync(imgDir)
   .filter((f) => f.endsWith('.svg'))
@@ -51,7 +53,8 @@ const figures = files.map((name) => {
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const cells = figures
   .map(
-    (f) => `<figure><div class="frame"><img src="${f.src}" alt=""></div>` +
+    (f) =>
+      `<figure><div class="frame"><img src="${f.src}" alt=""></div>` +
       `<figcaption>${escape(f.name)} <span>${(f.bytes / 1024).toFixed(1)} KB</span></figcaption></figure>`,
   )
   .join('\n');

@@ -18,7 +18,9 @@ import { LabPage, startServer, type RunningServer } from './lib/lab-page.ts';
 /** The lab's command ids in the course's order (see above). */
 function courseOrder(lab: LabDefinition, slidesDir: string): string[] {
   const demos = deckDemos(loadDeck(slidesDir).deck, new Map([[lab.id, lab]]));
-  const shown = demos.filter((demo) => demo.lab === lab.id).flatMap((demo) => demo.commands.map((command) => command.id));
+  const shown = demos
+    .filter((demo) => demo.lab === lab.id)
+    .flatMap((demo) => demo.commands.map((command) => command.id));
   return [...shown, ...Object.keys(lab.commands).filter((id) => !shown.includes(id))];
 }
 
@@ -58,7 +60,9 @@ async function main(): Promise<number> {
   const { server } = running;
   const failures: string[] = [];
   try {
-    const labs = [...server.labs.labs.values()].filter((lab) => Object.keys(lab.commands).length > 0 && (wanted.length === 0 || wanted.includes(lab.id)));
+    const labs = [...server.labs.labs.values()].filter(
+      (lab) => Object.keys(lab.commands).length > 0 && (wanted.length === 0 || wanted.includes(lab.id)),
+    );
     const unknown = wanted.filter((id) => !server.labs.labs.has(id));
     if (unknown.length > 0) failures.push(`✗ lab(s) inconnu(s) : ${unknown.join(', ')}`);
     for (const lab of labs) {
@@ -77,7 +81,11 @@ async function main(): Promise<number> {
     await running.close();
   }
   for (const failure of failures) console.error(failure);
-  console.log(failures.length === 0 ? 'labs:check : toutes les commandes des démos passent.' : `labs:check : ${failures.length} échec(s).`);
+  console.log(
+    failures.length === 0
+      ? 'labs:check : toutes les commandes des démos passent.'
+      : `labs:check : ${failures.length} échec(s).`,
+  );
   return failures.length === 0 ? 0 : 1;
 }
 

@@ -21,7 +21,10 @@ function readArgs(): { output: string; dist: string } {
     positionals: 1,
     expects: { dist: 'un dossier, celui où `vite build --outDir DOSSIER` a construit le diaporama' },
   });
-  return { output: resolve(positionals[0] ?? 'cours-openstack.pdf'), dist: resolve(values.dist ?? resolve(ROOT, 'dist')) };
+  return {
+    output: resolve(positionals[0] ?? 'cours-openstack.pdf'),
+    dist: resolve(values.dist ?? resolve(ROOT, 'dist')),
+  };
 }
 
 async function main(): Promise<void> {
@@ -36,9 +39,19 @@ async function main(): Promise<void> {
     await page.emulateMedia({ media: 'print' });
     // Print listeners (remark's, and print-view.ts fitting each transcript beside its text) run on the
     // next frames, not at once: the PDF is taken after they have.
-    await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
-    await page.pdf({ path: output, ...PAGE, printBackground: true, preferCSSPageSize: true, margin: { top: '0', right: '0', bottom: '0', left: '0' } });
-    const slides = await page.evaluate(() => document.querySelectorAll('.remark-slides-area > .remark-slide-container').length);
+    await page.evaluate(
+      () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+    );
+    await page.pdf({
+      path: output,
+      ...PAGE,
+      printBackground: true,
+      preferCSSPageSize: true,
+      margin: { top: '0', right: '0', bottom: '0', left: '0' },
+    });
+    const slides = await page.evaluate(
+      () => document.querySelectorAll('.remark-slides-area > .remark-slide-container').length,
+    );
     console.log(`pdf : ${output} (${slides} pages)`);
   } finally {
     await browser.close();

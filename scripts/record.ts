@@ -36,13 +36,21 @@ async function playCommands(page: LabPage, definition: LabDefinition, demo: Demo
       await page.run(command.id, definition.checks[command.id] ?? {});
     } catch (error) {
       const shown = page.since(from).trim().split('\n').slice(-15).join('\n');
-      throw new Error(`${definition.id}/${command.id} (${demo.name}): ${(error as Error).message}\n${shown.replace(/^/gm, '    | ')}`, { cause: error });
+      throw new Error(
+        `${definition.id}/${command.id} (${demo.name}): ${(error as Error).message}\n${shown.replace(/^/gm, '    | ')}`,
+        { cause: error },
+      );
     }
   }
 }
 
 /** Types an exercise's solution as a student would, one marker per line; each line must exit 0. */
-async function typeSolution(page: LabPage, recorder: CastRecorder, demo: Demo, solution: readonly string[]): Promise<void> {
+async function typeSolution(
+  page: LabPage,
+  recorder: CastRecorder,
+  demo: Demo,
+  solution: readonly string[],
+): Promise<void> {
   for (const [index, line] of solution.entries()) {
     const from = page.mark;
     recorder.marker(`solution-${index + 1}`);
@@ -50,18 +58,34 @@ async function typeSolution(page: LabPage, recorder: CastRecorder, demo: Demo, s
     const status = Number((await page.waitFor(COMMAND_DONE, from, SOLUTION_LINE_MS, 'raw'))[1]);
     if (status !== 0) {
       const shown = page.since(from).trim().split('\n').slice(-15).join('\n');
-      throw new Error(`${demo.path}: la solution échoue (code ${status}) à « ${line} »\n${shown.replace(/^/gm, '    | ')}`);
+      throw new Error(
+        `${demo.path}: la solution échoue (code ${status}) à « ${line} »\n${shown.replace(/^/gm, '    | ')}`,
+      );
     }
   }
 }
 
 /** Records one demo in `room`'s session of the lab, whose page is `page`; returns the cast's text. */
-async function recordDemo(running: RunningServer, page: LabPage, room: string, definition: LabDefinition, demo: Demo): Promise<string> {
+async function recordDemo(
+  running: RunningServer,
+  page: LabPage,
+  room: string,
+  definition: LabDefinition,
+  demo: Demo,
+): Promise<string> {
   const session = running.server.registry.find(room, definition.id);
   if (!session) throw new Error(`lab ${definition.id}: the session did not start`);
   const lines: string[] = [];
   let recorder: CastRecorder | undefined;
-  const recording = session.record((cols, rows) => (recorder = new CastRecorder({ cols, rows, title: `${definition.title} — ${demo.name}`, sink: (line) => lines.push(line) })));
+  const recording = session.record(
+    (cols, rows) =>
+      (recorder = new CastRecorder({
+        cols,
+        rows,
+        title: `${definition.title} — ${demo.name}`,
+        sink: (line) => lines.push(line),
+      })),
+  );
   try {
     if (demo.solution && recorder) await typeSolution(page, recorder, demo, demo.solution);
     else await playCommands(page, definition, demo);
@@ -97,11 +121,14 @@ async function recordLab(running: RunningServer, lab: string, demos: readonly De
       }
       const parsed = parseCast(text);
       if (!parsed.ok) throw new Error(`${demo.path}: the recording does not parse back (${parsed.message})`);
-      if (text.length > MAX_CAST_BYTES) throw new Error(`${demo.path}: ${text.length} bytes, more than the ${MAX_CAST_BYTES} allowed`);
+      if (text.length > MAX_CAST_BYTES)
+        throw new Error(`${demo.path}: ${text.length} bytes, more than the ${MAX_CAST_BYTES} allowed`);
       mkdirSync(join(ROOT, dirname(demo.path)), { recursive: true });
       writeFileSync(join(ROOT, demo.path), text);
       written.push(demo.path);
-      const steps = demo.solution ? `${demo.solution.length} ligne(s) de solution` : `${demo.commands.length} commande(s)`;
+      const steps = demo.solution
+        ? `${demo.solution.length} ligne(s) de solution`
+        : `${demo.commands.length} commande(s)`;
       console.log(`  ✓ ${demo.path} (${steps}, ${(text.length / 1024).toFixed(1)} Kio)`);
     }
   } finally {
@@ -136,7 +163,9 @@ async function main(): Promise<number> {
   for (const demo of demos) byLab.set(demo.lab, [...(byLab.get(demo.lab) ?? []), demo]);
   const unknown = wanted.filter((lab) => !byLab.has(lab));
   if (unknown.length > 0) {
-    console.error(`record : aucune démo pour ${unknown.join(', ')} (labs des diapositives : ${[...byLab.keys()].join(', ')})`);
+    console.error(
+      `record : aucune démo pour ${unknown.join(', ')} (labs des diapositives : ${[...byLab.keys()].join(', ')})`,
+    );
     return 1;
   }
   const running = await startServer(undefined);
@@ -147,7 +176,10 @@ async function main(): Promise<number> {
       if (!info?.ready) throw new Error(`lab ${lab} pas prêt : ${info?.reason ?? '?'} (bash labs/setup)`);
       // --exercices: only the exercises' solutions; --manquants: only the demos without a recording yet (a
       // new chapter's), in deck order in one fresh session. The other recordings stay as they are.
-      const chosen = labDemos.filter((d) => (values.exercices !== true || d.solution) && (values.manquants !== true || !existsSync(join(ROOT, d.path))));
+      const chosen = labDemos.filter(
+        (d) =>
+          (values.exercices !== true || d.solution) && (values.manquants !== true || !existsSync(join(ROOT, d.path))),
+      );
       if (chosen.length === 0) continue;
       console.log(`${lab} — ${chosen.length} démo(s)`);
       await recordLab(running, lab, chosen);

@@ -15,4 +15,5 @@ for (const n of slides) {
   await page.screenshot({ path: `/tmp/shot-${n}.png` });
 }
 console.log(problems.list);
-await browser.close(); await server.close();
+await browser.close();
+await server.close();

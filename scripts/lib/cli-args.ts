@@ -17,9 +17,12 @@ export interface CommandLine {
   readonly expects?: Readonly<Record<string, string>>;
 }
 
-export type Parsed<O extends CommandLine['options']> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+export type Parsed<O extends CommandLine['options']> = ReturnType<
+  typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>
+>;
 
-export type ParseResult<O extends CommandLine['options']> = { readonly ok: true; readonly args: Parsed<O> } | { readonly ok: false; readonly message: string };
+export type ParseResult<O extends CommandLine['options']> =
+  { readonly ok: true; readonly args: Parsed<O> } | { readonly ok: false; readonly message: string };
 
 /** parseArgs's error, whose message is English and made for developers, in French for whoever typed the command. */
 function frenchError(error: { code?: unknown; message: string }, line: CommandLine): string {
@@ -37,13 +40,19 @@ function frenchError(error: { code?: unknown; message: string }, line: CommandLi
   }
 }
 
-export function parseCommandLine<O extends CommandLine['options']>(line: CommandLine & { readonly options: O }, argv: readonly string[]): ParseResult<O> {
+export function parseCommandLine<O extends CommandLine['options']>(
+  line: CommandLine & { readonly options: O },
+  argv: readonly string[],
+): ParseResult<O> {
   let args: Parsed<O>;
   try {
     args = parseArgs({ args: [...argv], options: line.options, allowPositionals: true, strict: true });
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    return { ok: false, message: `${line.program} : ${frenchError(error as TypeError & { code?: unknown }, line)}\nusage : ${line.usage}` };
+    return {
+      ok: false,
+      message: `${line.program} : ${frenchError(error as TypeError & { code?: unknown }, line)}\nusage : ${line.usage}`,
+    };
   }
   const allowed = line.positionals ?? 0;
   if (args.positionals.length > allowed) {
@@ -54,7 +63,10 @@ export function parseCommandLine<O extends CommandLine['options']>(line: Command
 }
 
 /** The parsed command line, or its error on stderr and exit status 2. */
-export function readCommandLine<O extends CommandLine['options']>(line: CommandLine & { readonly options: O }, argv = process.argv.slice(2)): Parsed<O> {
+export function readCommandLine<O extends CommandLine['options']>(
+  line: CommandLine & { readonly options: O },
+  argv = process.argv.slice(2),
+): Parsed<O> {
   const result = parseCommandLine(line, argv);
   if (result.ok) return result.args;
   console.error(result.message);

@@ -55,13 +55,18 @@ class ExerciseSession {
   async verify(exercise: string): Promise<readonly CheckResult[]> {
     const from = this.client.messages.length;
     this.client.send({ type: 'verify', channel: CHANNEL, exercise });
-    const answer = await this.client.until(() => {
-      for (const message of this.client.messages.slice(from)) {
-        if (message.type === 'verified' && message.channel === CHANNEL && message.exercise === exercise) return message;
-        if (message.type === 'error') return message;
-      }
-      return undefined;
-    }, `verified ${exercise}`, VERIFY_MS);
+    const answer = await this.client.until(
+      () => {
+        for (const message of this.client.messages.slice(from)) {
+          if (message.type === 'verified' && message.channel === CHANNEL && message.exercise === exercise)
+            return message;
+          if (message.type === 'error') return message;
+        }
+        return undefined;
+      },
+      `verified ${exercise}`,
+      VERIFY_MS,
+    );
     if (answer.type === 'error') throw new Error(`verify refusé : ${answer.code} ${answer.message}`);
     return answer.results;
   }
@@ -76,16 +81,27 @@ class ExerciseSession {
   }
 
   private async prompt(from: number, ms: number): Promise<number> {
-    const match = await this.client.until(() => COMMAND_DONE.exec(this.client.text(CHANNEL).slice(from)) ?? undefined, 'OSC 133;D', ms);
+    const match = await this.client.until(
+      () => COMMAND_DONE.exec(this.client.text(CHANNEL).slice(from)) ?? undefined,
+      'OSC 133;D',
+      ms,
+    );
     return Number(match[1]);
   }
 }
 
 const shown = (results: readonly CheckResult[]): string =>
-  results.map((r) => `${r.check} ${r.state}${r.message ? ` (${r.message})` : ''}${r.hint ? ` — ${r.hint}` : ''}`).join('\n    ');
+  results
+    .map((r) => `${r.check} ${r.state}${r.message ? ` (${r.message})` : ''}${r.hint ? ` — ${r.hint}` : ''}`)
+    .join('\n    ');
 
 /** (a) An untouched session: every check fails, and says its hint. */
-async function untouched(running: RunningServer, lab: LabDefinition, slide: ExerciseSlide, room: string): Promise<string | undefined> {
+async function untouched(
+  running: RunningServer,
+  lab: LabDefinition,
+  slide: ExerciseSlide,
+  room: string,
+): Promise<string | undefined> {
   const session = await ExerciseSession.open(running, lab.id, room);
   try {
     const results = await session.verify(slide.exercise);
@@ -101,12 +117,18 @@ async function untouched(running: RunningServer, lab: LabDefinition, slide: Exer
 }
 
 /** (b) The notes' solution typed in a fresh session: every line exits 0, then every check passes. */
-async function solved(running: RunningServer, lab: LabDefinition, slide: ExerciseSlide, room: string): Promise<string | undefined> {
+async function solved(
+  running: RunningServer,
+  lab: LabDefinition,
+  slide: ExerciseSlide,
+  room: string,
+): Promise<string | undefined> {
   const session = await ExerciseSession.open(running, lab.id, room);
   try {
     for (const line of slide.solution) {
       const status = await session.type(line);
-      if (status !== 0) return `la solution échoue (code ${status}) à : $ ${line}\n  terminal :\n${session.tail().replace(/^/gm, '    | ')}`;
+      if (status !== 0)
+        return `la solution échoue (code ${status}) à : $ ${line}\n  terminal :\n${session.tail().replace(/^/gm, '    | ')}`;
     }
     const results = await session.verify(slide.exercise);
     if (results.length === 0 || results.some((r) => r.state !== 'pass')) {
@@ -122,7 +144,11 @@ async function solved(running: RunningServer, lab: LabDefinition, slide: Exercis
  * Proves every exercise slide whose lab is in `labs` (the ready labs asked for); returns one failure
  * message per exercise that did not hold, and prints a ✓ line for each that did.
  */
-export async function checkExercises(running: RunningServer, labs: readonly LabDefinition[], slidesDir: string): Promise<string[]> {
+export async function checkExercises(
+  running: RunningServer,
+  labs: readonly LabDefinition[],
+  slidesDir: string,
+): Promise<string[]> {
   const byId = new Map(labs.map((lab) => [lab.id, lab]));
   const slides = exerciseSlides(loadDeck(slidesDir).deck).filter((slide) => byId.has(slide.lab));
   if (slides.length > 0) console.log('exercices — « À vous », vérifiés avant et après leur solution');
@@ -134,7 +160,9 @@ export async function checkExercises(running: RunningServer, labs: readonly LabD
     const started = performance.now();
     const room = `exercices-${process.pid}-${n}`;
     try {
-      const problem = (await untouched(running, lab, slide, `${room}-vierge`)) ?? (await solved(running, lab, slide, `${room}-solution`));
+      const problem =
+        (await untouched(running, lab, slide, `${room}-vierge`)) ??
+        (await solved(running, lab, slide, `${room}-solution`));
       if (problem) failures.push(`✗ exercice ${name} : ${problem}`);
       else console.log(`  ✓ exercice ${name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {

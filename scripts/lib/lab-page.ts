@@ -94,7 +94,9 @@ export class LabPage {
       await page.waitFor(COMMAND_DONE, 0, FIRST_PROMPT_MS, 'raw');
     } catch (error) {
       page.close();
-      throw new Error(`the lab's prompt never printed its OSC 133;D mark (${(error as Error).message})`, { cause: error });
+      throw new Error(`the lab's prompt never printed its OSC 133;D mark (${(error as Error).message})`, {
+        cause: error,
+      });
     }
     return page;
   }
@@ -148,7 +150,9 @@ export class LabPage {
     const wrapped = await this.screen.wrappedSince(row);
     if (wrapped.length > 0) {
       const lines = wrapped.map((line) => `« ${line.slice(0, 50)}… »`).join(', ');
-      throw new Error(`${wrapped.length} output line(s) wider than the pane's ${this.screen.cols} columns, wrapped by the terminal: ${lines}`);
+      throw new Error(
+        `${wrapped.length} output line(s) wider than the pane's ${this.screen.cols} columns, wrapped by the terminal: ${lines}`,
+      );
     }
   }
 
@@ -161,7 +165,8 @@ export class LabPage {
       await this.waitFor(new RegExp(check.expect ?? '[\\s\\S]'), from, ms);
       await this.quiet(SETTLE_MS);
       const ended = COMMAND_DONE.exec(this.output.slice(from));
-      if (ended) throw new Error(`the program ended by itself (exit status ${ended[1]}) before its exit keys were sent`);
+      if (ended)
+        throw new Error(`the program ended by itself (exit status ${ended[1]}) before its exit keys were sent`);
       if (check.keys !== undefined) {
         const typed = this.mark;
         this.send({ type: 'input', channel: 0, data: check.keys });
@@ -170,7 +175,10 @@ export class LabPage {
       }
       const back = this.mark;
       this.send({ type: 'input', channel: 0, data: exit });
-      const again = setInterval(() => this.mark === back && this.send({ type: 'input', channel: 0, data: exit }), EXIT_AGAIN_MS);
+      const again = setInterval(
+        () => this.mark === back && this.send({ type: 'input', channel: 0, data: exit }),
+        EXIT_AGAIN_MS,
+      );
       try {
         await this.waitFor(COMMAND_DONE, back, ms, 'raw');
       } finally {

@@ -102,13 +102,17 @@ export class ProtocolClient {
     from = 0,
     timeoutMs = 15_000,
   ): Promise<MessageOf<T>> {
-    return this.until(() => {
-      for (let i = from; i < this.messages.length; i++) {
-        const message = this.messages[i] as ServerMessage;
-        if (message.type === type && where(message as MessageOf<T>)) return message as MessageOf<T>;
-      }
-      return undefined;
-    }, `message ${type}`, timeoutMs);
+    return this.until(
+      () => {
+        for (let i = from; i < this.messages.length; i++) {
+          const message = this.messages[i] as ServerMessage;
+          if (message.type === type && where(message as MessageOf<T>)) return message as MessageOf<T>;
+        }
+        return undefined;
+      },
+      `message ${type}`,
+      timeoutMs,
+    );
   }
 
   bytes(channel: number): Buffer {
@@ -126,7 +130,11 @@ export class ProtocolClient {
   /** Waits until the channel's output (since the connection opened) contains `needle`. */
   waitForOutput(channel: number, needle: string | RegExp, timeoutMs = 15_000): Promise<string> {
     const found = (text: string): boolean => (typeof needle === 'string' ? text.includes(needle) : needle.test(text));
-    return this.until(() => (found(this.text(channel)) ? this.text(channel) : undefined), `output "${String(needle)}"`, timeoutMs);
+    return this.until(
+      () => (found(this.text(channel)) ? this.text(channel) : undefined),
+      `output "${String(needle)}"`,
+      timeoutMs,
+    );
   }
 
   /** Acks everything received and not acked yet (a page catching up). */
@@ -181,7 +189,11 @@ export class ProtocolClient {
       });
       const timer = setTimeout(() => {
         stop();
-        reject(new Error(`timed out waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-5)).slice(0, 800)}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-5)).slice(0, 800)}`,
+          ),
+        );
       }, timeoutMs);
     });
   }

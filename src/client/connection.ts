@@ -12,10 +12,24 @@
  */
 import { parseStatusBody, STATUS_PATH } from '../protocol/status.ts';
 import { decodeOutputFrame } from '../protocol/frame.ts';
-import { Disposable, DisposableStore, disposableTimeout, MutableDisposable, toDisposable, type IDisposable } from '../protocol/lifecycle.ts';
+import {
+  Disposable,
+  DisposableStore,
+  disposableTimeout,
+  MutableDisposable,
+  toDisposable,
+  type IDisposable,
+} from '../protocol/lifecycle.ts';
 import { PROTOCOL_VERSION } from '../protocol/limits.ts';
 import type { StudentIdentity, StudentInfo } from '../protocol/classroom.ts';
-import { encodeMessage, LAB_SERVER_META, type ClientMessage, type ClientRole, type LabInfo, type ServerMessage } from '../protocol/messages.ts';
+import {
+  encodeMessage,
+  LAB_SERVER_META,
+  type ClientMessage,
+  type ClientRole,
+  type LabInfo,
+  type ServerMessage,
+} from '../protocol/messages.ts';
 import { parseServerMessage } from '../protocol/validate.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
@@ -216,7 +230,10 @@ export class LabConnection extends Disposable {
     if (message.type === 'class') return this.onClass?.(message.students);
     if (message.type === 'class-ended') return this.onClassEnded?.();
     // The answer to a detach of ours (or to one of a channel the server had already let go) frees its number.
-    if ((message.type === 'detached' && message.reason === 'request') || (message.type === 'error' && message.code === 'UNKNOWN_CHANNEL')) {
+    if (
+      (message.type === 'detached' && message.reason === 'request') ||
+      (message.type === 'error' && message.code === 'UNKNOWN_CHANNEL')
+    ) {
       if (message.channel !== undefined && this.closing.delete(message.channel)) return;
     }
     if ('channel' in message && message.channel !== undefined) this.channels.get(message.channel)?.message(message);
@@ -235,7 +252,10 @@ export class LabConnection extends Disposable {
 }
 
 /** The attach a handler asks for on `channel`, at its terminal's size. */
-export function attachMessage(channel: number, handler: Pick<ChannelHandler, 'lab' | 'size' | 'target'>): ClientMessage {
+export function attachMessage(
+  channel: number,
+  handler: Pick<ChannelHandler, 'lab' | 'size' | 'target'>,
+): ClientMessage {
   const { cols, rows } = handler.size();
   const { mode, room } = handler.target();
   return { type: 'attach', channel, lab: handler.lab, cols, rows, mode, ...(room === undefined ? {} : { room }) };

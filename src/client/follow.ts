@@ -13,7 +13,15 @@
 import { FollowBar, type FollowMode } from './classroom/follow-bar.ts';
 import { joinClass } from './classroom/join.ts';
 import { saveLabsChoice, savedLabsChoice } from './classroom/labs-choice.ts';
-import { followsPresenter, initialStudentModel, offersOwnLabs, ownLabs, reduceStudent, roomFor, type StudentEvent } from './classroom/student-state.ts';
+import {
+  followsPresenter,
+  initialStudentModel,
+  offersOwnLabs,
+  ownLabs,
+  reduceStudent,
+  roomFor,
+  type StudentEvent,
+} from './classroom/student-state.ts';
 import { DisposableStore, toDisposable, type IDisposable } from '../protocol/lifecycle.ts';
 import type { LabConnection } from './connection.ts';
 import type { Slideshow } from './remark.ts';
@@ -28,7 +36,12 @@ export interface Following extends IDisposable {
  * `retarget` re-attaches every pane where room() now says: called when a student switches between their
  * own labs and the presenter's (a page that changes role reconnects instead, which attaches them anew).
  */
-export function startFollowing(slideshow: Slideshow, connection: LabConnection, isClone: boolean, retarget: () => void): Following {
+export function startFollowing(
+  slideshow: Slideshow,
+  connection: LabConnection,
+  isClone: boolean,
+  retarget: () => void,
+): Following {
   let presenterIndex: number | undefined;
   let mode: FollowMode = 'follow';
   let moving = false;
@@ -47,7 +60,8 @@ export function startFollowing(slideshow: Slideshow, connection: LabConnection, 
     }
   };
   const render = (): void => {
-    if (!bar && listens() && (presenterIndex !== undefined || offersOwnLabs(student) || student.ended)) bar = new FollowBar(actions);
+    if (!bar && listens() && (presenterIndex !== undefined || offersOwnLabs(student) || student.ended))
+      bar = new FollowBar(actions);
     bar?.render(student, mode);
   };
   const setMode = (next: FollowMode): void => {
@@ -105,7 +119,8 @@ export function startFollowing(slideshow: Slideshow, connection: LabConnection, 
     const index = slide.getSlideIndex();
     if (isClone || store.isDisposed) return;
     if (connection.role === 'presenter' || connection.role === 'student') connection.send({ type: 'slide', index });
-    if (listens() && followsPresenter(student) && !moving && mode === 'follow' && index !== presenterIndex) setMode('browse');
+    if (listens() && followsPresenter(student) && !moving && mode === 'follow' && index !== presenterIndex)
+      setMode('browse');
   });
   // A presenter page (re)joining tells the room where it is; a student's, the presenter's class panel.
   store.add(
@@ -114,7 +129,8 @@ export function startFollowing(slideshow: Slideshow, connection: LabConnection, 
       if (connection.role === 'presenter' || connection.role === 'student') {
         connection.send({ type: 'slide', index: slideshow.getCurrentSlideIndex() });
       }
-      if (connection.role) dispatch({ type: 'welcome', role: connection.role, handsOn: connection.handsOn, student: connection.student });
+      if (connection.role)
+        dispatch({ type: 'welcome', role: connection.role, handsOn: connection.handsOn, student: connection.student });
       render();
     }),
   );

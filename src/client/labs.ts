@@ -56,7 +56,12 @@ export function startLabs(slideshow: Slideshow, initial: DeckModule): LiveLabs {
   let classPanel: ClassPanel | undefined;
   connection.onState((state) => {
     if (state === 'live' && connection.role === 'presenter' && connection.handsOn && mode === 'write') {
-      classPanel ??= new ClassPanel(connection, labTitle, (index) => deckIndex(deck, index) + 1, () => deckExercises(deck));
+      classPanel ??= new ClassPanel(
+        connection,
+        labTitle,
+        (index) => deckIndex(deck, index) + 1,
+        () => deckExercises(deck),
+      );
     }
   });
   let deck = initial;

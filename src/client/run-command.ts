@@ -18,7 +18,11 @@ export function clearRunControls(content: HTMLElement): void {
  * Adds a control before each command line of `content` that matches the next of `commands` (in order).
  * Idempotent: lines that have one keep it.
  */
-export function addRunControls(content: HTMLElement, commands: readonly RunnableCommand[], run: (command: RunnableCommand) => void): void {
+export function addRunControls(
+  content: HTMLElement,
+  commands: readonly RunnableCommand[],
+  run: (command: RunnableCommand) => void,
+): void {
   const lines = content.querySelectorAll<HTMLElement>('.remark-code-line-highlighted');
   let next = 0;
   for (const line of lines) {

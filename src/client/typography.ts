@@ -6,9 +6,7 @@ const NARROW_NBSP = '\u202f';
 const NBSP = '\u00a0';
 
 export function frenchSpacing(text: string): string {
-  return text
-    .replace(/[ \u00a0]([;:!?»])/g, `${NARROW_NBSP}$1`)
-    .replace(/«[ \u00a0]/g, `«${NBSP}`);
+  return text.replace(/[ \u00a0]([;:!?»])/g, `${NARROW_NBSP}$1`).replace(/«[ \u00a0]/g, `«${NBSP}`);
 }
 
 const SKIP = new Set(['CODE', 'PRE', 'SCRIPT', 'STYLE', 'A']);

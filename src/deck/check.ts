@@ -94,7 +94,8 @@ function matchesOutsideCode(slide: Slide, pattern: RegExp): { match: RegExpExecA
   lines.forEach((text, offset) => {
     if (kinds[offset] !== 'text') return;
     const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    for (const match of text.matchAll(global)) found.push({ match: match as RegExpExecArray, line: slide.line + offset });
+    for (const match of text.matchAll(global))
+      found.push({ match: match as RegExpExecArray, line: slide.line + offset });
   });
   return found;
 }

@@ -43,7 +43,14 @@ export function deckDemos(deck: Deck, labs: ReadonlyMap<string, LabCommands>): D
     // Two slides starting with the same command still get a recording each.
     for (let n = 2; taken.has(`${lab}/${name}`); n++) name = `${slide.properties['name'] ?? base}-${n}`;
     taken.add(`${lab}/${name}`);
-    demos.push({ lab, name, slide: index, commands, ...(solution?.length ? { solution } : {}), path: recordingPath(lab, name) });
+    demos.push({
+      lab,
+      name,
+      slide: index,
+      commands,
+      ...(solution?.length ? { solution } : {}),
+      path: recordingPath(lab, name),
+    });
   });
   return demos;
 }

@@ -59,7 +59,16 @@ export function exerciseSlides(deck: Deck): ExerciseSlide[] {
   return deck.slides.flatMap((slide, index) => {
     const { lab, exercise } = slide.properties;
     if (lab === undefined || exercise === undefined) return [];
-    return [{ slide: index, file: slide.file, line: propertyLine(slide, 'exercise'), lab, exercise, solution: slideSolution(slide) ?? [] }];
+    return [
+      {
+        slide: index,
+        file: slide.file,
+        line: propertyLine(slide, 'exercise'),
+        lab,
+        exercise,
+        solution: slideSolution(slide) ?? [],
+      },
+    ];
   });
 }
 
@@ -73,7 +82,9 @@ export function checkExerciseSlides(deck: Deck, labs: ReadonlyMap<string, LabExe
     const line = propertyLine(slide, 'exercise');
     const report = (message: string): void => void problems.push({ file, line, message });
     if (labName === undefined) {
-      report(`« exercise: ${exercise} » sans « lab: » : une diapositive d'exercice dit dans quel lab se font ses vérifications`);
+      report(
+        `« exercise: ${exercise} » sans « lab: » : une diapositive d'exercice dit dans quel lab se font ses vérifications`,
+      );
       continue;
     }
     // An unknown lab is already reported by checkLabSlides.
@@ -87,7 +98,8 @@ export function checkExerciseSlides(deck: Deck, labs: ReadonlyMap<string, LabExe
       );
     }
     const first = seen.get(`${labName}/${exercise}`);
-    if (first) report(`l'exercice « ${exercise} » du lab ${labName} a déjà sa diapositive (slides/${first.file}:${first.line})`);
+    if (first)
+      report(`l'exercice « ${exercise} » du lab ${labName} a déjà sa diapositive (slides/${first.file}:${first.line})`);
     else seen.set(`${labName}/${exercise}`, slide);
     const solution = slideSolution(slide);
     if (solution === undefined || solution.length === 0) {

@@ -30,7 +30,11 @@ export function checkLabSlides(deck: Deck, labs: ReadonlyMap<string, LabCommands
     const file = `slides/${slide.file}`;
     const lab = labs.get(name);
     if (!lab) {
-      problems.push({ file, line: slide.line, message: `lab "${name}" has no labs/${name}/lab.json (known: ${[...labs.keys()].join(', ') || 'none'})` });
+      problems.push({
+        file,
+        line: slide.line,
+        message: `lab "${name}" has no labs/${name}/lab.json (known: ${[...labs.keys()].join(', ') || 'none'})`,
+      });
       continue;
     }
     for (const command of slideCommands(slide)) {

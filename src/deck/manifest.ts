@@ -24,10 +24,14 @@ const manifest = withMessage(
       courseSlides: integer(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer'),
       chapters: refine(
         withMessage(
-          array(string('is not a markdown file name in slides/', (file) => CHAPTER_FILE.test(file)), { min: 1 }),
+          array(
+            string('is not a markdown file name in slides/', (file) => CHAPTER_FILE.test(file)),
+            { min: 1 },
+          ),
           'must be a non-empty array',
         ),
-        (chapters) => (new Set(chapters).size === chapters.length ? undefined : { path: [], expected: 'lists a file twice' }),
+        (chapters) =>
+          new Set(chapters).size === chapters.length ? undefined : { path: [], expected: 'lists a file twice' },
       ),
     },
     // Unknown fields have always been let through here (and left out of the result).

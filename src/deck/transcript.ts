@@ -55,7 +55,10 @@ export function castTranscript(cast: Cast): Map<string, string> {
     while (lines.length > 0 && lines[0] === '') lines.shift();
     const cut = lines.length > TRANSCRIPT_MAX_LINES;
     const kept = cut ? lines.slice(0, TRANSCRIPT_MAX_LINES) : lines;
-    transcript.set(marker.label, kept.join('\n') + (cut ? `\n[… ${lines.length - TRANSCRIPT_MAX_LINES} lignes de plus]` : ''));
+    transcript.set(
+      marker.label,
+      kept.join('\n') + (cut ? `\n[… ${lines.length - TRANSCRIPT_MAX_LINES} lignes de plus]` : ''),
+    );
   });
   return transcript;
 }

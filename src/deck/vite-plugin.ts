@@ -64,18 +64,22 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
         config?.logger.warn(`[deck] ${text(errors)}`);
       }
       const missing = problems.filter((p) => p.missingFigure);
-      if (missing.length > 0) config?.logger.warn(`[deck] figures not drawn yet, shown as placeholders:\n${text(missing)}`);
+      if (missing.length > 0)
+        config?.logger.warn(`[deck] figures not drawn yet, shown as placeholders:\n${text(missing)}`);
       return `export default ${JSON.stringify(toModule(loaded, labs, options.root))};`;
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const recording = current && recordingFile(options.root, current, labs, decodeURI((req.url ?? '').split('?')[0] ?? '').slice(1));
+        const recording =
+          current &&
+          recordingFile(options.root, current, labs, decodeURI((req.url ?? '').split('?')[0] ?? '').slice(1));
         if (recording) {
           res.setHeader('Content-Type', 'application/x-asciicast');
           res.end(readFileSync(recording));
           return;
         }
-        const placeholder = current && placeholdersOf(current).get(decodeURI((req.url ?? '').split('?')[0] ?? '').slice(1));
+        const placeholder =
+          current && placeholdersOf(current).get(decodeURI((req.url ?? '').split('?')[0] ?? '').slice(1));
         if (!placeholder) return next();
         res.setHeader('Content-Type', 'image/svg+xml');
         res.end(placeholder);
@@ -91,7 +95,8 @@ export function deckPlugin(options: DeckPluginOptions): Plugin {
       }
       for (const demo of deckDemos(loaded.deck, labs)) {
         const file = join(options.root, demo.path);
-        if (existsSync(file)) this.emitFile({ type: 'asset', fileName: shippedPath(demo.path), source: readFileSync(file) });
+        if (existsSync(file))
+          this.emitFile({ type: 'asset', fileName: shippedPath(demo.path), source: readFileSync(file) });
       }
       for (const [path, svg] of placeholdersOf(loaded)) this.emitFile({ type: 'asset', fileName: path, source: svg });
     },
@@ -136,14 +141,22 @@ function shippedPath(path: string): string {
 }
 
 /** The file a dev-server request for a shipped recording path stands for, if it is one of the deck's. */
-function recordingFile(root: string, loaded: LoadedDeck, labs: ReadonlyMap<string, LabCommands>, requested: string): string | undefined {
+function recordingFile(
+  root: string,
+  loaded: LoadedDeck,
+  labs: ReadonlyMap<string, LabCommands>,
+  requested: string,
+): string | undefined {
   const demo = deckDemos(loaded.deck, labs).find((d) => shippedPath(d.path) === requested);
   const file = demo && join(root, demo.path);
   return file && existsSync(file) ? file : undefined;
 }
 
 function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabCommands>, root: string): DeckModule {
-  const recordings = new Map<number, { recording: string; transcript?: Record<string, string>; transcriptColumns?: number }>();
+  const recordings = new Map<
+    number,
+    { recording: string; transcript?: Record<string, string>; transcriptColumns?: number }
+  >();
   for (const demo of deckDemos(deck, labs)) {
     const file = join(root, demo.path);
     if (!existsSync(file)) continue;
@@ -152,7 +165,11 @@ function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabC
     const parsed = parseCast(text);
     const transcript = parsed.ok ? Object.fromEntries(castTranscript(parsed.cast)) : undefined;
     const transcriptColumns = castColumns(text);
-    recordings.set(demo.slide, { recording: shippedPath(demo.path), ...(transcript ? { transcript } : {}), ...(transcriptColumns ? { transcriptColumns } : {}) });
+    recordings.set(demo.slide, {
+      recording: shippedPath(demo.path),
+      ...(transcript ? { transcript } : {}),
+      ...(transcriptColumns ? { transcriptColumns } : {}),
+    });
   }
   return {
     title: manifest.title,

@@ -2,7 +2,12 @@
 const ESC = '\u001b';
 const BEL = '\u0007';
 const SEQUENCES = new RegExp(
-  [`${ESC}\\[[0-9;?<=>]*[ -/]*[@-~]`, `${ESC}\\][^${BEL}${ESC}]*(?:${BEL}|${ESC}\\\\)`, `${ESC}[()][0-9A-Za-z]`, `${ESC}[=>78cDEHM]`].join('|'),
+  [
+    `${ESC}\\[[0-9;?<=>]*[ -/]*[@-~]`,
+    `${ESC}\\][^${BEL}${ESC}]*(?:${BEL}|${ESC}\\\\)`,
+    `${ESC}[()][0-9A-Za-z]`,
+    `${ESC}[=>78cDEHM]`,
+  ].join('|'),
   'g',
 );
 

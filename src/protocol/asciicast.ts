@@ -69,17 +69,24 @@ function parseHeader(line: string): CastHeader | string {
   const term = isRecord(value['term']) ? value['term'] : {};
   const [width, height] = version === 2 ? [value['width'], value['height']] : [term['cols'], term['rows']];
   if (!isDimension(width) || !isDimension(height)) {
-    return version === 2 ? 'the header needs a positive integer width and height' : 'the header needs term.cols and term.rows, positive integers';
+    return version === 2
+      ? 'the header needs a positive integer width and height'
+      : 'the header needs term.cols and term.rows, positive integers';
   }
   const header: { -readonly [K in keyof CastHeader]: CastHeader[K] } = { version, width, height };
   if (typeof value['timestamp'] === 'number') header.timestamp = value['timestamp'];
   if (typeof value['title'] === 'string') header.title = value['title'];
-  if (typeof value['idle_time_limit'] === 'number' && value['idle_time_limit'] > 0) header.idle_time_limit = value['idle_time_limit'];
+  if (typeof value['idle_time_limit'] === 'number' && value['idle_time_limit'] > 0)
+    header.idle_time_limit = value['idle_time_limit'];
   return header;
 }
 
 /** One event line; `previous` is the last event's time from the start, which a v3 interval adds to. */
-function parseEvent(line: string, previous: number, version: 2 | 3): { time: number; code: string; data: string } | string {
+function parseEvent(
+  line: string,
+  previous: number,
+  version: 2 | 3,
+): { time: number; code: string; data: string } | string {
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -84,13 +84,16 @@ export type JoinAnswer =
  * saying what is wrong with it. Letters of any script, digits, spaces, and - ' . _ only: it is shown to
  * the presenter and on the projector, so nothing that could pass for markup or a control sequence.
  */
-export function normalizeName(raw: unknown): { readonly ok: true; readonly name: string } | { readonly ok: false; readonly problem: string } {
+export function normalizeName(
+  raw: unknown,
+): { readonly ok: true; readonly name: string } | { readonly ok: false; readonly problem: string } {
   if (typeof raw !== 'string') return { ok: false, problem: 'Le nom doit être un texte.' };
   const name = raw.trim().replace(/\s+/gu, ' ');
   if (name.length < MIN_NAME_LENGTH) return { ok: false, problem: 'Indiquez un nom.' };
-  if ([...name].length > MAX_NAME_LENGTH) return { ok: false, problem: `Nom trop long : ${MAX_NAME_LENGTH} caractères au plus.` };
+  if ([...name].length > MAX_NAME_LENGTH)
+    return { ok: false, problem: `Nom trop long : ${MAX_NAME_LENGTH} caractères au plus.` };
   if (!/^[\p{L}\p{M}\p{N} '’._-]+$/u.test(name)) {
-    return { ok: false, problem: 'Lettres, chiffres, espaces et - \' . _ seulement.' };
+    return { ok: false, problem: "Lettres, chiffres, espaces et - ' . _ seulement." };
   }
   return { ok: true, name };
 }

@@ -31,7 +31,12 @@ export const ERRORS = {
   UNKNOWN_LAB: { message: 'Lab inconnu.' },
   LAB_TOOL_MISSING: { message: 'Un outil du lab manque.', hint: 'lancez npm run setup' },
   LAB_NOT_READY: { message: 'Ce lab n’est pas prêt.' },
-  LAB_START_FAILED: { message: 'Le shell du lab n’a pas pu démarrer.' },
+  LAB_START_FAILED: {
+    message: 'Le shell du lab n’a pas pu démarrer.',
+    // The usual cause in a class: the student's account is still at its process cap (a fork bomb whose
+    // processes are being ended), which clears by itself within seconds.
+    hint: 'Attendez quelques secondes, puis « Redémarrer le lab » (↺).',
+  },
   LAB_SETUP_FAILED: {
     message: 'La préparation du lab a échoué : son message est dans le terminal.',
     hint: 'Corrigez (souvent : sudo npm run setup), puis « Redémarrer le lab ».',
@@ -51,7 +56,9 @@ export const ERRORS = {
   UNKNOWN_CHANNEL: { message: 'Aucun lab attaché sur ce canal.' },
   NOT_WRITER: { message: 'Seul le présentateur qui a la main peut faire cela.' },
   READ_ONLY: { message: 'Terminal en lecture seule : la saisie est ignorée.' },
-  AUDIENCE_FOLLOWS: { message: 'Le public suit le diaporama : seul le présentateur change la diapositive de la salle.' },
+  AUDIENCE_FOLLOWS: {
+    message: 'Le public suit le diaporama : seul le présentateur change la diapositive de la salle.',
+  },
   UNKNOWN_COMMAND: { message: 'Commande inconnue pour ce lab.' },
   SESSION_EXITED: {
     message: 'Le shell du lab est terminé.',
@@ -63,8 +70,14 @@ export const ERRORS = {
     hint: 'Le présentateur les active en lançant le serveur avec --hands-on.',
   },
   NAME_INVALID: { message: 'Nom refusé.' },
-  NAME_TAKEN: { message: 'Ce nom est déjà pris dans la classe.', hint: 'Ajoutez l’initiale de votre nom, ou un chiffre.' },
-  CLASS_FULL: { message: 'La classe est complète.', hint: 'Suivez le présentateur, ou demandez-lui d’augmenter --max-students.' },
+  NAME_TAKEN: {
+    message: 'Ce nom est déjà pris dans la classe.',
+    hint: 'Ajoutez l’initiale de votre nom, ou un chiffre.',
+  },
+  CLASS_FULL: {
+    message: 'La classe est complète.',
+    hint: 'Suivez le présentateur, ou demandez-lui d’augmenter --max-students.',
+  },
   ROOM_FORBIDDEN: { message: 'Ce terminal n’est pas le vôtre.' },
   PRESENTER_ONLY: { message: 'Seul le présentateur peut faire cela.' },
   LAB_PREPARING: {
@@ -72,7 +85,10 @@ export const ERRORS = {
     hint: 'Le terminal s’ouvrira de lui-même dans quelques secondes.',
   },
   LAB_PROVISION_FAILED: { message: 'Votre lab personnel n’a pas pu être préparé.' },
-  STUDENT_SESSION_LIMIT: { message: 'Vous avez déjà trop de labs ouverts.', hint: 'Fermez un onglet ou redémarrez un lab.' },
+  STUDENT_SESSION_LIMIT: {
+    message: 'Vous avez déjà trop de labs ouverts.',
+    hint: 'Fermez un onglet ou redémarrez un lab.',
+  },
   VM_LIMIT: {
     message: 'Trop de VM en marche dans la classe.',
     hint: 'Arrêtez votre VM précédente (Ctrl-A X, ou virsh destroy), ou attendez qu’un autre élève arrête la sienne.',

@@ -9,7 +9,20 @@
  * The server uses it to refuse a ▶ that would type into the wrong program (see the `run-refused` message).
  */
 
-import { boolean, byKind, map, object, oneOf, optional, refine, string, withDefault, withMessage, type Infer, type Schema } from './schema.ts';
+import {
+  boolean,
+  byKind,
+  map,
+  object,
+  oneOf,
+  optional,
+  refine,
+  string,
+  withDefault,
+  withMessage,
+  type Infer,
+  type Schema,
+} from './schema.ts';
 
 export const MAX_COMMAND_CHARS = 4096;
 const MAX_HOLD_CHARS = 200;
@@ -25,7 +38,10 @@ export interface RunnableCommand {
 }
 
 const holdText = map(
-  string(`texte non vide de moins de ${MAX_HOLD_CHARS} caractères attendu`, (value) => value.trim() !== '' && value.length <= MAX_HOLD_CHARS),
+  string(
+    `texte non vide de moins de ${MAX_HOLD_CHARS} caractères attendu`,
+    (value) => value.trim() !== '' && value.length <= MAX_HOLD_CHARS,
+  ),
   (value) => value.trim(),
 );
 

@@ -84,17 +84,20 @@ const keys = string('touches à taper attendues', (value) => value !== '');
  * console) passes when its output matches `expect`, then `exit` is typed to leave it.
  */
 const commandCheck = refine(
-  withMessage(object({
-    expect: optional(outputPattern()),
-    ok: optional(asOne(array(integer(0, 255)), 'liste de codes de sortie attendue')),
-    /** Keys typed once `expect` matched, before leaving (e.g. "\r" to show a console's prompt)… */
-    keys: optional(keys),
-    /** …and what must then appear. */
-    then: optional(outputPattern()),
-    /** Keys typed once `expect` matched, to leave an interactive program (e.g. "\u0001x" for qemu). */
-    exit: optional(keys),
-    timeoutMs: optional(number('durée en ms (au plus 600000) attendue', (ms) => ms > 0 && ms <= 600_000)),
-  }), 'objet { expect, ok, exit, timeoutMs } attendu'),
+  withMessage(
+    object({
+      expect: optional(outputPattern()),
+      ok: optional(asOne(array(integer(0, 255)), 'liste de codes de sortie attendue')),
+      /** Keys typed once `expect` matched, before leaving (e.g. "\r" to show a console's prompt)… */
+      keys: optional(keys),
+      /** …and what must then appear. */
+      then: optional(outputPattern()),
+      /** Keys typed once `expect` matched, to leave an interactive program (e.g. "\u0001x" for qemu). */
+      exit: optional(keys),
+      timeoutMs: optional(number('durée en ms (au plus 600000) attendue', (ms) => ms > 0 && ms <= 600_000)),
+    }),
+    'objet { expect, ok, exit, timeoutMs } attendu',
+  ),
   (check) =>
     (check.keys === undefined) !== (check.then === undefined) || (check.keys !== undefined && check.exit === undefined)
       ? { path: [], expected: 'keys et then vont ensemble, avec exit' }
@@ -111,16 +114,25 @@ const shellArgument = string('texte non vide attendu', (arg) => arg !== '' && !a
 const labFile = object(
   {
     id,
-    title: map(string('texte non vide attendu', (title) => title.trim() !== '' && title.length <= 200), (title) => title.trim()),
+    title: map(
+      string('texte non vide attendu', (title) => title.trim() !== '' && title.length <= 200),
+      (title) => title.trim(),
+    ),
     shell: withMessage(array(shellArgument, { min: 1 }), 'liste non vide attendue (ex. ["bash", "-i"])'),
     cwd: withDefault(withMessage(literal('state'), '« state » attendu (un dossier neuf par session)'), 'state'),
     env: withDefault(
       withMessage(
         object({
-          allow: withDefault(withMessage(array(pattern(ENV_NAME, 'nom de variable attendu')), 'liste de noms de variables attendue'), NONE),
+          allow: withDefault(
+            withMessage(array(pattern(ENV_NAME, 'nom de variable attendu')), 'liste de noms de variables attendue'),
+            NONE,
+          ),
           set: withDefault(
             withMessage(
-              record(pattern(ENV_NAME, 'nom de variable invalide'), string('texte attendu', (value) => !value.includes('\0'))),
+              record(
+                pattern(ENV_NAME, 'nom de variable invalide'),
+                string('texte attendu', (value) => !value.includes('\0')),
+              ),
               'objet nom -> valeur attendu',
             ),
             EMPTY,
@@ -130,12 +142,21 @@ const labFile = object(
       ),
       Object.freeze({ allow: NONE, set: EMPTY }),
     ),
-    tools: withDefault(withMessage(array(pattern(TOOL_NAME, 'nom de programme attendu (sans chemin)')), 'liste de programmes attendue'), NONE),
+    tools: withDefault(
+      withMessage(array(pattern(TOOL_NAME, 'nom de programme attendu (sans chemin)')), 'liste de programmes attendue'),
+      NONE,
+    ),
     ready: script,
     setup: script,
     provision: script,
-    commands: withDefault(withMessage(record(id, labCommand), 'objet id -> texte (ou { text, target, holds }) attendu'), EMPTY),
-    checks: withDefault(withMessage(record(string(), commandCheck), 'objet id de commande -> vérification attendu'), EMPTY),
+    commands: withDefault(
+      withMessage(record(id, labCommand), 'objet id -> texte (ou { text, target, holds }) attendu'),
+      EMPTY,
+    ),
+    checks: withDefault(
+      withMessage(record(string(), commandCheck), 'objet id de commande -> vérification attendu'),
+      EMPTY,
+    ),
     exercises: withDefault(labExercises, EMPTY),
   },
   // Fields a later version may add are reported as warnings (parseLabDefinition), never used.
@@ -149,7 +170,13 @@ export function normalizeCommand(text: string): string {
 }
 
 /** Validates one parsed lab.json; `where` names the file in every error. */
-export function parseLabDefinition(value: unknown, dirName: string, dir: string, where: string, warnings: string[]): LabDefinition {
+export function parseLabDefinition(
+  value: unknown,
+  dirName: string,
+  dir: string,
+  where: string,
+  warnings: string[],
+): LabDefinition {
   const fail = (found: Problem): never => {
     throw new LabDefinitionError(`${where} : ${describeProblem(found)}`);
   };
@@ -157,7 +184,8 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
   if (!checked.ok) return fail(checked.problem);
   const file = checked.value;
   for (const key of Object.keys(isRecord(value) ? value : {})) {
-    if (!Object.hasOwn(labFile.shape, key)) warnings.push(`${where} : champ « ${key} » inconnu de cette version, ignoré`);
+    if (!Object.hasOwn(labFile.shape, key))
+      warnings.push(`${where} : champ « ${key} » inconnu de cette version, ignoré`);
   }
   if (file.id !== dirName) fail({ path: ['id'], expected: `doit être le nom du dossier (« ${dirName} »)` });
 
@@ -166,13 +194,18 @@ export function parseLabDefinition(value: unknown, dirName: string, dir: string,
   const info: Record<string, CommandInfo> = {};
   for (const [commandId, spec] of Object.entries(file.commands)) {
     const other = seen.get(normalizeCommand(spec.text));
-    if (other !== undefined) fail({ path: ['commands', commandId], expected: `même texte que « ${other} » : une commande n’a qu’un identifiant` });
+    if (other !== undefined)
+      fail({
+        path: ['commands', commandId],
+        expected: `même texte que « ${other} » : une commande n’a qu’un identifiant`,
+      });
     seen.set(normalizeCommand(spec.text), commandId);
     texts[commandId] = spec.text;
     info[commandId] = commandInfo(spec);
   }
   for (const commandId of Object.keys(file.checks)) {
-    if (!Object.hasOwn(file.commands, commandId)) fail({ path: ['checks', commandId], expected: 'pas une commande de ce lab' });
+    if (!Object.hasOwn(file.commands, commandId))
+      fail({ path: ['checks', commandId], expected: 'pas une commande de ce lab' });
   }
 
   return Object.freeze({

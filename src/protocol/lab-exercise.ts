@@ -19,7 +19,21 @@
  * matches `expect` (a regular expression) when given.
  */
 
-import { array, asOne, integer, map, object, optional, record, refine, string, where, withMessage, type Infer, type Schema } from './schema.ts';
+import {
+  array,
+  asOne,
+  integer,
+  map,
+  object,
+  optional,
+  record,
+  refine,
+  string,
+  where,
+  withMessage,
+  type Infer,
+  type Schema,
+} from './schema.ts';
 import { id } from './wire-fields.ts';
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 20_000;
@@ -60,13 +74,17 @@ const exercise = object({
   title: map(string('texte non vide attendu', isText(200)), (title) => title.trim()),
   checks: refine(
     withMessage(
-      array(withMessage(exerciseCheck, 'objet { id, run, hint, expect?, ok?, timeoutMs? } attendu'), { min: 1, max: MAX_CHECKS_PER_EXERCISE }),
+      array(withMessage(exerciseCheck, 'objet { id, run, hint, expect?, ok?, timeoutMs? } attendu'), {
+        min: 1,
+        max: MAX_CHECKS_PER_EXERCISE,
+      }),
       `liste de 1 à ${MAX_CHECKS_PER_EXERCISE} vérifications attendue`,
     ),
     (checks) => {
       const seen = new Set<string>();
       for (const [index, check] of checks.entries()) {
-        if (seen.has(check.id)) return { path: [index, 'id'], expected: `« ${check.id} » déjà utilisé dans cet exercice` };
+        if (seen.has(check.id))
+          return { path: [index, 'id'], expected: `« ${check.id} » déjà utilisé dans cet exercice` };
         seen.add(check.id);
       }
       return undefined;
@@ -80,6 +98,12 @@ export interface LabExercise extends Infer<typeof exercise> {
 
 /** lab.json `exercises`: exerciseId -> exercise, each with its id. */
 export const labExercises: Schema<Readonly<Record<string, LabExercise>>> = map(
-  withMessage(record(id, withMessage(exercise, 'objet { title, checks } attendu')), 'objet id -> { title, checks } attendu'),
-  (exercises) => Object.freeze(Object.fromEntries(Object.entries(exercises).map(([key, spec]) => [key, Object.freeze({ id: key, ...spec })]))),
+  withMessage(
+    record(id, withMessage(exercise, 'objet { title, checks } attendu')),
+    'objet id -> { title, checks } attendu',
+  ),
+  (exercises) =>
+    Object.freeze(
+      Object.fromEntries(Object.entries(exercises).map(([key, spec]) => [key, Object.freeze({ id: key, ...spec })])),
+    ),
 );

@@ -25,7 +25,9 @@ export function printable(value: string): string {
 /** `env.allow[1]`, `commands.boot.holds`; the value itself is « (racine) ». */
 export function pathText(path: Path): string {
   if (path.length === 0) return '(racine)';
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${printable(key)}`)).join('');
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${printable(key)}`))
+    .join('');
 }
 
 /** « champ « env.allow[1] » : nom de variable attendu » */

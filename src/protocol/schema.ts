@@ -50,7 +50,10 @@ function problem(expected: string, path: Path = []): { readonly ok: false; reado
 }
 
 /** A child's failure, seen from its parent. */
-function under(key: string | number, failure: { readonly problem: Problem }): { readonly ok: false; readonly problem: Problem } {
+function under(
+  key: string | number,
+  failure: { readonly problem: Problem },
+): { readonly ok: false; readonly problem: Problem } {
   return problem(failure.problem.expected, [key, ...failure.problem.path]);
 }
 
@@ -62,7 +65,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * A check for values of one JSON type, with `test` for the rest (range, pattern). A missing value gets the
  * same words as a wrong one: a problem always says what to write there.
  */
-function leaf<T>(is: (value: unknown) => value is T, expected: string, test: (value: T) => boolean = () => true): Schema<T> {
+function leaf<T>(
+  is: (value: unknown) => value is T,
+  expected: string,
+  test: (value: T) => boolean = () => true,
+): Schema<T> {
   return { check: (value) => (is(value) && test(value) ? ok(value) : problem(expected)) };
 }
 
@@ -77,7 +84,11 @@ export function string(expected = 'texte attendu', test?: (value: string) => boo
 
 /** A string of minLength to maxLength UTF-16 code units. */
 export function text(minLength: number, maxLength: number): Schema<string> {
-  return leaf(isString, `texte de ${minLength} à ${maxLength} caractères attendu`, (v) => v.length >= minLength && v.length <= maxLength);
+  return leaf(
+    isString,
+    `texte de ${minLength} à ${maxLength} caractères attendu`,
+    (v) => v.length >= minLength && v.length <= maxLength,
+  );
 }
 
 export function pattern(regexp: RegExp, expected: string): Schema<string> {
@@ -102,7 +113,10 @@ export function literal<const T extends string | number | boolean>(expected: T):
 }
 
 export function oneOf<const T extends readonly string[]>(...values: T): Schema<T[number]> {
-  return leaf((value): value is T[number] => typeof value === 'string' && values.includes(value), `une valeur parmi ${values.join(', ')} attendue`);
+  return leaf(
+    (value): value is T[number] => typeof value === 'string' && values.includes(value),
+    `une valeur parmi ${values.join(', ')} attendue`,
+  );
 }
 
 export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
@@ -172,13 +186,19 @@ export function map<T, U>(schema: Schema<T>, convert: (value: T) => U): Schema<U
   };
 }
 
-export function array<T>(item: Schema<T>, length: { readonly min?: number; readonly max?: number } = {}): Schema<readonly T[]> {
+export function array<T>(
+  item: Schema<T>,
+  length: { readonly min?: number; readonly max?: number } = {},
+): Schema<readonly T[]> {
   const { min = 0, max = Number.MAX_SAFE_INTEGER } = length;
   const expected =
-    max < Number.MAX_SAFE_INTEGER ? `liste de ${min} à ${max} éléments attendue`
-    : min === 1 ? 'liste non vide attendue'
-    : min > 1 ? `liste d’au moins ${min} éléments attendue`
-    : 'liste attendue';
+    max < Number.MAX_SAFE_INTEGER
+      ? `liste de ${min} à ${max} éléments attendue`
+      : min === 1
+        ? 'liste non vide attendue'
+        : min > 1
+          ? `liste d’au moins ${min} éléments attendue`
+          : 'liste attendue';
   return {
     check: (value) => {
       if (!Array.isArray(value) || value.length < min || value.length > max) return problem(expected);
@@ -197,7 +217,10 @@ export function array<T>(item: Schema<T>, length: { readonly min?: number; reado
  * Every field of `shape` checked, in order; a field the shape does not name is refused, or with
  * `unknown: 'ignore'` left out of the result (the caller may warn about it: `schema.shape` says what is known).
  */
-export function object<S extends Shape>(shape: S, options: { readonly unknown?: 'refuse' | 'ignore' } = {}): ObjectSchema<S> {
+export function object<S extends Shape>(
+  shape: S,
+  options: { readonly unknown?: 'refuse' | 'ignore' } = {},
+): ObjectSchema<S> {
   const fields = Object.entries(shape);
   const refuseUnknown = options.unknown !== 'ignore';
   return {
@@ -266,7 +289,9 @@ export type InferUnion<K extends string, V extends Readonly<Record<string, Shape
   [T in keyof V & string]: Variant<K, T, V[T]>;
 }[keyof V & string];
 
-export interface UnionSchema<K extends string, V extends Readonly<Record<string, Shape>>> extends Schema<InferUnion<K, V>> {
+export interface UnionSchema<K extends string, V extends Readonly<Record<string, Shape>>> extends Schema<
+  InferUnion<K, V>
+> {
   readonly tag: K;
   /** The tag's values, so that a caller can tell an unknown kind from a malformed one. */
   readonly tags: ReadonlySet<string>;
@@ -276,7 +301,10 @@ export interface UnionSchema<K extends string, V extends Readonly<Record<string,
  * A union on a tag field (`type` on the wire): `variants` maps each tag value to the shape of the rest.
  * Each variant is an object with the tag first, and refuses fields its shape does not name.
  */
-export function union<K extends string, V extends Readonly<Record<string, Shape>>>(tag: K, variants: V): UnionSchema<K, V> {
+export function union<K extends string, V extends Readonly<Record<string, Shape>>>(
+  tag: K,
+  variants: V,
+): UnionSchema<K, V> {
   const schemas = new Map<string, Schema<unknown>>();
   for (const [name, shape] of Object.entries(variants)) schemas.set(name, object({ [tag]: literal(name), ...shape }));
   const expected = `une valeur parmi ${[...schemas.keys()].join(', ')} attendue`;

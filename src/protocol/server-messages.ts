@@ -5,7 +5,20 @@
 import { studentIdentity, studentInfo } from './classroom.ts';
 import { isErrorCode } from './errors.ts';
 import { MAX_SLIDE_INDEX } from './limits.ts';
-import { array, boolean, integer, nullable, object, oneOf, optional, string, text, union, where, type Infer } from './schema.ts';
+import {
+  array,
+  boolean,
+  integer,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  string,
+  text,
+  union,
+  where,
+  type Infer,
+} from './schema.ts';
 import { channel, clientRole, cols, id, labInfo, rows, sessionRole, version } from './wire-fields.ts';
 
 /**

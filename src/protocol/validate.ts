@@ -46,7 +46,12 @@ function fail(code: ErrorCode, detail?: string, channel?: number): ParseFailure 
   return channel === undefined ? { ok: false, error } : { ok: false, error, channel };
 }
 
-function parseWith<M>(raw: string | Uint8Array, schema: Schema<M>, types: ReadonlySet<string>, maxBytes: number): ParseResult<M> {
+function parseWith<M>(
+  raw: string | Uint8Array,
+  schema: Schema<M>,
+  types: ReadonlySet<string>,
+  maxBytes: number,
+): ParseResult<M> {
   let source: string;
   if (typeof raw === 'string') {
     if (raw.length > maxBytes || (raw.length * 3 > maxBytes && utf8Length(raw) > maxBytes)) {
@@ -71,7 +76,10 @@ function parseWith<M>(raw: string | Uint8Array, schema: Schema<M>, types: Readon
   // Read before the schema, so that even a malformed message's error reply reaches its pane.
   const channelValue = value['channel'];
   const channel =
-    typeof channelValue === 'number' && Number.isInteger(channelValue) && channelValue >= 0 && channelValue <= MAX_CHANNEL
+    typeof channelValue === 'number' &&
+    Number.isInteger(channelValue) &&
+    channelValue >= 0 &&
+    channelValue <= MAX_CHANNEL
       ? channelValue
       : undefined;
   const type = value['type'];

@@ -69,7 +69,13 @@ export class Attachment implements IDisposable {
   sync(snapshot: ScreenSnapshot, exited: boolean): void {
     this.slow.clear();
     const { channel } = this;
-    this.peer.outbox.sendMessage({ type: 'snapshot', channel, data: snapshot.data, cols: snapshot.cols, rows: snapshot.rows });
+    this.peer.outbox.sendMessage({
+      type: 'snapshot',
+      channel,
+      data: snapshot.data,
+      cols: snapshot.cols,
+      rows: snapshot.rows,
+    });
     if (exited) this.status('exited');
     this.state = 'live';
   }

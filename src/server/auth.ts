@@ -18,7 +18,11 @@ const PRESENTER_COOKIE = 'co_presenter';
 const AUDIENCE_COOKIE = 'co_audience';
 /** A hands-on class's student: the cookie holds that student's own secret (students.ts). */
 const STUDENT_COOKIE = 'co_student';
-const COOKIES: Readonly<Record<ClientRole, string>> = { presenter: PRESENTER_COOKIE, audience: AUDIENCE_COOKIE, student: STUDENT_COOKIE };
+const COOKIES: Readonly<Record<ClientRole, string>> = {
+  presenter: PRESENTER_COOKIE,
+  audience: AUDIENCE_COOKIE,
+  student: STUDENT_COOKIE,
+};
 
 /** The cookie name for a role on a server listening on `port`. */
 export function cookieName(role: ClientRole, port: number, secure: boolean): string {
@@ -123,7 +127,12 @@ export class Auth<T = never> {
     let cookie: string | undefined;
     if (token !== null && sameSecret(token, this.presenterToken)) {
       cookie = `${this.cookieName('presenter')}=${this.presenterCookie}`;
-    } else if (token === null && audience !== null && this.audienceToken !== undefined && sameSecret(audience, this.audienceToken)) {
+    } else if (
+      token === null &&
+      audience !== null &&
+      this.audienceToken !== undefined &&
+      sameSecret(audience, this.audienceToken)
+    ) {
       cookie = `${this.cookieName('audience')}=${this.audienceCookie}`;
     }
     if (cookie === undefined) {

@@ -80,7 +80,8 @@ export function makeCgroup(name: string, limits: CgroupLimits): StudentCgroup | 
   try {
     if (existsSync(join(ROOT, 'cgroup.controllers'))) {
       const available = readFileSync(join(ROOT, 'cgroup.controllers'), 'utf8');
-      if (!/\bmemory\b/.test(available) || !/\bpids\b/.test(available)) return `contrôleurs cgroup v2 absents (${available.trim()})`;
+      if (!/\bmemory\b/.test(available) || !/\bpids\b/.test(available))
+        return `contrôleurs cgroup v2 absents (${available.trim()})`;
       return makeV2(name, limits);
     }
     if (['memory', 'cpu', 'pids'].every((c) => existsSync(join(ROOT, c)))) return makeV1(name, limits);

@@ -26,7 +26,11 @@ export interface CheckOutcome {
   readonly error?: string;
 }
 
-export function runCheckProcess(spawnOf: (command: string) => CheckSpawn, command: string, timeoutMs: number): Promise<CheckOutcome> {
+export function runCheckProcess(
+  spawnOf: (command: string) => CheckSpawn,
+  command: string,
+  timeoutMs: number,
+): Promise<CheckOutcome> {
   const { file, args, cwd, env } = spawnOf(command);
   return new Promise((resolve) => {
     let output = '';
@@ -64,15 +68,23 @@ export function runCheckProcess(spawnOf: (command: string) => CheckSpawn, comman
 /** A check's outcome as the pane shows it. */
 export function judge(check: ExerciseCheck, outcome: CheckOutcome): CheckResult {
   const timeout = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  if (outcome.error !== undefined) return { check: check.id, state: 'error', message: `la vérification n’a pas pu se lancer (${outcome.error})` };
-  if (outcome.timedOut) return { check: check.id, state: 'timeout', message: `pas de réponse en ${Math.round(timeout / 1000)} s` };
+  if (outcome.error !== undefined)
+    return { check: check.id, state: 'error', message: `la vérification n’a pas pu se lancer (${outcome.error})` };
+  if (outcome.timedOut)
+    return { check: check.id, state: 'timeout', message: `pas de réponse en ${Math.round(timeout / 1000)} s` };
   const okCodes = check.ok ?? [0];
-  const passed = outcome.code !== null && okCodes.includes(outcome.code) && (check.expect === undefined || new RegExp(check.expect, 'm').test(outcome.output));
+  const passed =
+    outcome.code !== null &&
+    okCodes.includes(outcome.code) &&
+    (check.expect === undefined || new RegExp(check.expect, 'm').test(outcome.output));
   return passed ? { check: check.id, state: 'pass' } : { check: check.id, state: 'fail', hint: check.hint };
 }
 
 /** Every check of the exercise, one after the other (a later check may rely on an earlier one's state). */
-export async function runExercise(exercise: LabExercise, spawnOf: (command: string) => CheckSpawn): Promise<CheckResult[]> {
+export async function runExercise(
+  exercise: LabExercise,
+  spawnOf: (command: string) => CheckSpawn,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of exercise.checks) {
     const outcome = await runCheckProcess(spawnOf, check.run, check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);

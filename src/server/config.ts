@@ -6,10 +6,30 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRACE_MS, IDLE_MS, MAX_CLIENTS, MAX_SESSIONS, SLOW_VIEWER_MS } from '../protocol/limits.ts';
-import { array, map, object, oneOf, optional, pattern, string, where, withDefault, withMessage, type Infer, type Problem, type Schema } from '../protocol/schema.ts';
+import {
+  array,
+  map,
+  object,
+  oneOf,
+  optional,
+  pattern,
+  string,
+  where,
+  withDefault,
+  withMessage,
+  type Infer,
+  type Problem,
+  type Schema,
+} from '../protocol/schema.ts';
 import { lanAddress, readTls, type TlsFiles } from './classroom.ts';
 import { ConfigError } from './config-error.ts';
-import { DEFAULT_MAX_STUDENTS, DEFAULT_MAX_VMS, MAX_CLIENTS_PER_ADDRESS, PRESENTER_RESERVED_CLIENTS, STUDENT_MAX_SESSIONS } from './server-limits.ts';
+import {
+  DEFAULT_MAX_STUDENTS,
+  DEFAULT_MAX_VMS,
+  MAX_CLIENTS_PER_ADDRESS,
+  PRESENTER_RESERVED_CLIENTS,
+  STUDENT_MAX_SESSIONS,
+} from './server-limits.ts';
 
 const sandboxMode = withMessage(oneOf('auto', 'bwrap', 'none'), 'auto, bwrap ou none attendu');
 export type SandboxMode = Infer<typeof sandboxMode>;
@@ -83,8 +103,25 @@ export const USAGE = `Usage : npm start -- [options]   (ou node dist-server/serv
   --max-per-address N connexions d'une même adresse, par rôle (défaut ${MAX_CLIENTS_PER_ADDRESS})`;
 
 const VALUE_FLAGS = new Set([
-  'port', 'host', 'labs', 'state', 'dist', 'record', 'allow-origin', 'tls-cert', 'tls-key', 'sandbox', 'lab-user',
-  'grace', 'idle', 'slow-viewer', 'max-sessions', 'max-clients', 'max-per-address', 'max-students', 'max-vms',
+  'port',
+  'host',
+  'labs',
+  'state',
+  'dist',
+  'record',
+  'allow-origin',
+  'tls-cert',
+  'tls-key',
+  'sandbox',
+  'lab-user',
+  'grace',
+  'idle',
+  'slow-viewer',
+  'max-sessions',
+  'max-clients',
+  'max-per-address',
+  'max-students',
+  'max-vms',
 ]);
 const BOOLEAN_FLAGS = new Set(['audience', 'classroom', 'hands-on', 'help']);
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -96,14 +133,20 @@ export function isLoopbackHost(host: string): boolean {
 /** A flag's whole number, as typed: digits only, within [min, max]. */
 function count(min: number, max: number): Schema<number> {
   return map(
-    string(`entier entre ${min} et ${max} attendu`, (raw) => /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max),
+    string(
+      `entier entre ${min} et ${max} attendu`,
+      (raw) => /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max,
+    ),
     Number,
   );
 }
 
 /** Seconds as typed (decimals allowed), up to a week; the result is in milliseconds. */
 const seconds = map(
-  string('durée en secondes attendue (> 0)', (raw) => Number.isFinite(Number(raw)) && Number(raw) > 0 && Number(raw) <= 7 * 24 * 3600),
+  string(
+    'durée en secondes attendue (> 0)',
+    (raw) => Number.isFinite(Number(raw)) && Number(raw) > 0 && Number(raw) <= 7 * 24 * 3600,
+  ),
   (raw) => Math.round(Number(raw) * 1000),
 );
 
@@ -209,7 +252,9 @@ export function resolveConfig(
   const tls = readTls(last('tls-cert'), last('tls-key'));
   const lan = classroom && last('host', 'LAB_SERVER_HOST') === undefined ? lanAddress() : undefined;
   if (classroom && lan === undefined && last('host', 'LAB_SERVER_HOST') === undefined) {
-    throw new ConfigError('--classroom : aucune adresse de réseau local sur cette machine ; donnez-la avec --host ADRESSE');
+    throw new ConfigError(
+      '--classroom : aucune adresse de réseau local sur cette machine ; donnez-la avec --host ADRESSE',
+    );
   }
   const host = lan ?? last('host', 'LAB_SERVER_HOST') ?? '127.0.0.1';
   if (classroom && tls === undefined) {

@@ -16,7 +16,14 @@ import {
   PROTOCOL_VERSION,
 } from '../protocol/limits.ts';
 import { roomStudent, studentRoom } from '../protocol/classroom.ts';
-import type { AttachMessage, ClientMessage, ClientRole, LabInfo, ServerMessage, SessionRole } from '../protocol/messages.ts';
+import type {
+  AttachMessage,
+  ClientMessage,
+  ClientRole,
+  LabInfo,
+  ServerMessage,
+  SessionRole,
+} from '../protocol/messages.ts';
 import { parseClientMessage } from '../protocol/validate.ts';
 import type { Attachment, Peer } from './attachment.ts';
 import type { Identity } from './auth.ts';
@@ -46,7 +53,12 @@ export interface LabContext {
 
 /** Where an attach lands: which room, in which role, and whether it may start the session (and as whose). */
 type Placement =
-  | { readonly ok: true; readonly room: string; readonly role: SessionRole; readonly start: 'presenter' | Student | undefined }
+  | {
+      readonly ok: true;
+      readonly room: string;
+      readonly role: SessionRole;
+      readonly start: 'presenter' | Student | undefined;
+    }
   | { readonly ok: false; readonly error: ErrorValue };
 
 interface Channel {
@@ -166,7 +178,8 @@ export class Connection extends Disposable implements Peer, ClassPeer {
 
   private dispatch(message: ClientMessage): void {
     if (message.type === 'hello') return this.hello(message.version);
-    if (!this.greeted) return this.error(errorValue('HELLO_REQUIRED'), 'channel' in message ? message.channel : undefined);
+    if (!this.greeted)
+      return this.error(errorValue('HELLO_REQUIRED'), 'channel' in message ? message.channel : undefined);
     if ((message.type === 'attach' || message.type === 'reset') && !this.attachBudget.take()) {
       return this.error(errorValue('ATTACH_RATE_LIMITED'), message.channel);
     }
@@ -181,7 +194,8 @@ export class Connection extends Disposable implements Peer, ClassPeer {
     const channel = this.channels.get(message.channel);
     if (!channel) {
       // An ack may cross a detach on the wire: not worth an error.
-      if (message.type !== 'ack') this.error(errorValue('UNKNOWN_CHANNEL', { detail: String(message.channel) }), message.channel);
+      if (message.type !== 'ack')
+        this.error(errorValue('UNKNOWN_CHANNEL', { detail: String(message.channel) }), message.channel);
       return;
     }
     const { session, attachment } = channel;
@@ -261,7 +275,8 @@ export class Connection extends Disposable implements Peer, ClassPeer {
 
   private attach(message: AttachMessage): void {
     const { channel } = message;
-    if (this.channels.has(channel)) return this.error(errorValue('CHANNEL_IN_USE', { detail: String(channel) }), channel);
+    if (this.channels.has(channel))
+      return this.error(errorValue('CHANNEL_IN_USE', { detail: String(channel) }), channel);
     if (this.channels.size >= MAX_CHANNELS_PER_CLIENT) {
       return this.error(errorValue('CHANNEL_LIMIT', { detail: `${MAX_CHANNELS_PER_CLIENT} au plus` }), channel);
     }
@@ -276,7 +291,8 @@ export class Connection extends Disposable implements Peer, ClassPeer {
       if (start === undefined) return this.error(errorValue('SESSION_NOT_FOUND'), channel);
       // Checked before each new shell only: a ready script may take a moment, viewers need none.
       const readiness = this.context.readiness(lab);
-      if (!readiness.ready) return this.error(errorValue(readiness.code, { message: readiness.message, hint: readiness.hint }), channel);
+      if (!readiness.ready)
+        return this.error(errorValue(readiness.code, { message: readiness.message, hint: readiness.hint }), channel);
       let owner: SessionOwner | undefined;
       if (start !== 'presenter') {
         const found = this.context.handsOn?.ownerFor(start, lab);
@@ -294,7 +310,8 @@ export class Connection extends Disposable implements Peer, ClassPeer {
   /** « Vérifier »: the checks run in the session's sandbox; a student's outcome goes to the class panel. */
   private async verify(session: Session, attachment: Attachment, exercise: string): Promise<void> {
     const passed = await session.verify(attachment, exercise);
-    if (passed !== undefined && this.student) this.context.handsOn?.verified(this.student, session.lab.id, exercise, passed);
+    if (passed !== undefined && this.student)
+      this.context.handsOn?.verified(this.student, session.lab.id, exercise, passed);
   }
 
   private error(error: ErrorValue, channel?: number): void {

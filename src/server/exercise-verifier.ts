@@ -21,19 +21,30 @@ export class ExerciseVerifier {
   ) {}
 
   /** Resolves whether every check passed (undefined when they did not run: the page was told why). */
-  async verify(attachment: Attachment, exerciseId: string, shell: SessionShell | undefined): Promise<boolean | undefined> {
+  async verify(
+    attachment: Attachment,
+    exerciseId: string,
+    shell: SessionShell | undefined,
+  ): Promise<boolean | undefined> {
     const exercise = Object.hasOwn(this.lab.exercises, exerciseId) ? this.lab.exercises[exerciseId] : undefined;
-    if (!exercise) return attachment.fail(errorValue('UNKNOWN_EXERCISE', { detail: exerciseId })), undefined;
-    if (this.running) return attachment.fail(errorValue('VERIFY_BUSY')), undefined;
+    if (!exercise) return (attachment.fail(errorValue('UNKNOWN_EXERCISE', { detail: exerciseId })), undefined);
+    if (this.running) return (attachment.fail(errorValue('VERIFY_BUSY')), undefined);
     // No shell: a reset could not make its directory, so there is nowhere to check.
-    if (!shell) return attachment.fail(errorValue('SESSION_EXITED')), undefined;
+    if (!shell) return (attachment.fail(errorValue('SESSION_EXITED')), undefined);
     this.running = true;
     this.onStart();
     try {
       const results = await runExercise(exercise, (command) => shell.checkSpawn(command));
-      attachment.peer.outbox.sendMessage({ type: 'verified', channel: attachment.channel, exercise: exerciseId, results });
+      attachment.peer.outbox.sendMessage({
+        type: 'verified',
+        channel: attachment.channel,
+        exercise: exerciseId,
+        results,
+      });
       const passed = results.every((result) => result.state === 'pass');
-      console.log(`lab server: ${this.name} vérifie ${exerciseId} : ${passed ? 'réussi' : results.map((r) => `${r.check} ${r.state}`).join(', ')}`);
+      console.log(
+        `lab server: ${this.name} vérifie ${exerciseId} : ${passed ? 'réussi' : results.map((r) => `${r.check} ${r.state}`).join(', ')}`,
+      );
       return passed;
     } finally {
       this.running = false;

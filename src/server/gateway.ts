@@ -74,15 +74,15 @@ export class Gateway extends Disposable {
     }
     if (pathname !== WS_PATH) return false;
     socket.on('error', () => socket.destroy());
-    if (!this.accepting) return refuse(socket, 503, 'Le serveur de labs s’arrête.'), true;
+    if (!this.accepting) return (refuse(socket, 503, 'Le serveur de labs s’arrête.'), true);
     const origin = request.headers.origin;
     if (origin === undefined || !this.options.origins().has(origin)) {
-      return refuse(socket, 403, 'Origine refusée.'), true;
+      return (refuse(socket, 403, 'Origine refusée.'), true);
     }
     const identity = this.options.auth.identify(request);
-    if (!identity) return refuse(socket, 401, 'Non connecté : ouvrez l’adresse affichée au démarrage.'), true;
+    if (!identity) return (refuse(socket, 401, 'Non connecté : ouvrez l’adresse affichée au démarrage.'), true);
     const ticket = this.limits.admit(identity.role, request.socket.remoteAddress);
-    if ('status' in ticket) return refuse(socket, ticket.status, ticket.text), true;
+    if ('status' in ticket) return (refuse(socket, ticket.status, ticket.text), true);
     // Released once, whichever comes first: the upgrade failing (socket closed) or the connection ending.
     socket.once('close', () => ticket.release());
     this.wss.handleUpgrade(request, socket, head, (ws) => {

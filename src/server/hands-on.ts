@@ -41,7 +41,8 @@ export interface ClassPeer {
   close(code: number, reason: string): void;
 }
 
-export type OwnerResult = { readonly ok: true; readonly owner: SessionOwner } | { readonly ok: false; readonly error: ErrorValue };
+export type OwnerResult =
+  { readonly ok: true; readonly owner: SessionOwner } | { readonly ok: false; readonly error: ErrorValue };
 
 export class HandsOn extends Disposable {
   private readonly students = new StudentList();
@@ -79,14 +80,21 @@ export class HandsOn extends Disposable {
   }
 
   /** POST /api/join: the page's current student (a second join is the same person), or a new one. */
-  join(name: unknown, current: Student | undefined): { readonly status: number; readonly answer: JoinAnswer; readonly secret?: string } {
+  join(
+    name: unknown,
+    current: Student | undefined,
+  ): { readonly status: number; readonly answer: JoinAnswer; readonly secret?: string } {
     if (current) return { status: 200, answer: { ok: true, student: { id: current.id, name: current.name } } };
     const admitted = this.students.admit(name, this.capacity, (id, display, secret) => this.make(id, display, secret));
     if (!admitted.ok) return { status: admitted.status, answer: { ok: false, ...admitted.error } };
     const { student } = admitted;
     console.log(`lab server: ${student.name} rejoint la classe (compte ${student.account.name})`);
     this.changed();
-    return { status: 200, answer: { ok: true, student: { id: student.id, name: student.name } }, secret: student.secret };
+    return {
+      status: 200,
+      answer: { ok: true, student: { id: student.id, name: student.name } },
+      secret: student.secret,
+    };
   }
 
   private make(id: string, name: string, secret: string): Student | ErrorValue {
@@ -101,14 +109,23 @@ export class HandsOn extends Disposable {
       this.accounts.give(account);
       return errorValue('INTERNAL', { detail: (error as Error).message });
     }
-    const limits = { memoryBytes: STUDENT_MEMORY_BYTES, cpuShares: STUDENT_CPU_SHARES, processes: STUDENT_MAX_PROCESSES };
-    const cgroup = makeCgroup(account.name, limits);
-    if (typeof cgroup === 'string') console.error(`lab server: ${name} sans cgroup (${cgroup}) : limites de processus et de fichiers seulement`);
-    const sandbox = this.sandbox.forStudent(account, {
+    const limits = {
+      memoryBytes: STUDENT_MEMORY_BYTES,
+      cpuShares: STUDENT_CPU_SHARES,
       processes: STUDENT_MAX_PROCESSES,
-      fileBytes: STUDENT_MAX_FILE_BYTES,
-      cgroup: typeof cgroup === 'string' ? undefined : cgroup,
-    }, dir);
+    };
+    const cgroup = makeCgroup(account.name, limits);
+    if (typeof cgroup === 'string')
+      console.error(`lab server: ${name} sans cgroup (${cgroup}) : limites de processus et de fichiers seulement`);
+    const sandbox = this.sandbox.forStudent(
+      account,
+      {
+        processes: STUDENT_MAX_PROCESSES,
+        fileBytes: STUDENT_MAX_FILE_BYTES,
+        cgroup: typeof cgroup === 'string' ? undefined : cgroup,
+      },
+      dir,
+    );
     return new Student(id, name, secret, account, sandbox, typeof cgroup === 'string' ? undefined : cgroup, dir);
   }
 
@@ -148,7 +165,8 @@ export class HandsOn extends Disposable {
   ownerFor(student: Student, lab: LabDefinition): OwnerResult {
     if (this.ending) return { ok: false, error: errorValue('CLASS_ENDED') };
     const open = this.registry.list().filter((s) => s.room === studentRoom(student.id)).length;
-    if (open >= STUDENT_MAX_SESSIONS) return { ok: false, error: errorValue('STUDENT_SESSION_LIMIT', { detail: `${STUDENT_MAX_SESSIONS} au plus` }) };
+    if (open >= STUDENT_MAX_SESSIONS)
+      return { ok: false, error: errorValue('STUDENT_SESSION_LIMIT', { detail: `${STUDENT_MAX_SESSIONS} au plus` }) };
     let provision = student.provisions.get(lab.id);
     if (!provision && lab.provision === undefined) {
       provision = { state: 'ready', dir: undefined };
@@ -159,7 +177,8 @@ export class HandsOn extends Disposable {
       student.provisions.set(lab.id, provision);
     }
     if (provision.state === 'pending') return { ok: false, error: errorValue('LAB_PREPARING') };
-    if (provision.state === 'failed') return { ok: false, error: errorValue('LAB_PROVISION_FAILED', { detail: provision.problem }) };
+    if (provision.state === 'failed')
+      return { ok: false, error: errorValue('LAB_PROVISION_FAILED', { detail: provision.problem }) };
     const env: Record<string, string> = { LAB_OWNER: 'student' };
     if (provision.dir !== undefined) env['LAB_OWNER_DIR'] = provision.dir;
     return {
@@ -206,7 +225,9 @@ export class HandsOn extends Disposable {
   runRefusal(lab: LabDefinition, commandId: string): ErrorValue | undefined {
     if (!lab.commandInfo[commandId]?.holds?.guest) return undefined;
     const running = runningVms(this.uids()).length;
-    return running >= this.config.maxVms ? errorValue('VM_LIMIT', { detail: `${running} sur ${this.config.maxVms}` }) : undefined;
+    return running >= this.config.maxVms
+      ? errorValue('VM_LIMIT', { detail: `${running} sur ${this.config.maxVms}` })
+      : undefined;
   }
 
   /** VMs started by hand past the cap are stopped at once, and their owner told why. */
@@ -314,7 +335,8 @@ export class HandsOn extends Disposable {
       if (lab.provision === undefined) continue;
       // Another class running on this machine keeps its students' projects.
       const result = await runProvision(lab, 'purge', this.accounts.othersStudents(), this.config.env);
-      if (!result.ok) console.error(`lab server: ${lab.id} : ménage de la classe précédente impossible : ${result.problem}`);
+      if (!result.ok)
+        console.error(`lab server: ${lab.id} : ménage de la classe précédente impossible : ${result.problem}`);
       else if (result.output) console.log(`lab server: ${lab.id} : ${result.output}`);
     }
   }

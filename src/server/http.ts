@@ -68,7 +68,12 @@ export function createApiHandler<T>(
     }
     const role = auth.roleOf(request);
     if (!role) {
-      const body: StatusBody = { version: PROTOCOL_VERSION, role: null, labs: [], error: 'Non connecté : ouvrez l’adresse affichée au démarrage du serveur de labs.' };
+      const body: StatusBody = {
+        version: PROTOCOL_VERSION,
+        role: null,
+        labs: [],
+        error: 'Non connecté : ouvrez l’adresse affichée au démarrage du serveur de labs.',
+      };
       json(response, 200, body);
       return true;
     }

@@ -66,7 +66,12 @@ export function handleJoin(
       return refuse(response, 400, 'BAD_JSON');
     }
     const result = handsOn.join(name, identity.student);
-    answer(response, result.status, result.answer, result.secret === undefined ? undefined : auth.studentCookie(result.secret));
+    answer(
+      response,
+      result.status,
+      result.answer,
+      result.secret === undefined ? undefined : auth.studentCookie(result.secret),
+    );
   });
   request.on('error', () => response.destroy());
 }

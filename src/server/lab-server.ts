@@ -18,7 +18,15 @@ import { Gateway } from './gateway.ts';
 import { HandsOn } from './hands-on.ts';
 import { handleJoin } from './join-api.ts';
 import { createApiHandler, createRequestHandler } from './http.ts';
-import { cachedReadiness, checkReadiness, loadLabs, readinessReason, type LabDefinition, type LoadedLabs, type Readiness } from './labs.ts';
+import {
+  cachedReadiness,
+  checkReadiness,
+  loadLabs,
+  readinessReason,
+  type LabDefinition,
+  type LoadedLabs,
+  type Readiness,
+} from './labs.ts';
 import { signalSession } from './processes.ts';
 import { resolveSandbox, SandboxError, type Sandbox } from './sandbox.ts';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './server-limits.ts';
@@ -74,16 +82,27 @@ const READINESS_TTL_MS = 5000;
  * A hands-on class needs the server to switch accounts (root) and the pool of student accounts that
  * labs/setup-user.sh makes; without them it says what to do rather than run students as one account.
  */
-function startHandsOn(config: ResolvedConfig, sandbox: Sandbox, labs: ReadonlyMap<string, LabDefinition>, registry: SessionRegistry): HandsOn {
+function startHandsOn(
+  config: ResolvedConfig,
+  sandbox: Sandbox,
+  labs: ReadonlyMap<string, LabDefinition>,
+  registry: SessionRegistry,
+): HandsOn {
   if (!sandbox.account) {
-    throw new SandboxError('--hands-on : lancez le serveur en root (sudo) : chaque élève a son propre compte, ce qu’un serveur sans root ne peut pas faire.');
+    throw new SandboxError(
+      '--hands-on : lancez le serveur en root (sudo) : chaque élève a son propre compte, ce qu’un serveur sans root ne peut pas faire.',
+    );
   }
   const accounts = StudentAccounts.find(config.labUser, config.maxStudents);
   if (accounts.size === 0) {
-    throw new SandboxError(`--hands-on : aucun compte d’élève (${config.labUser}-e01…) : lancez sudo COURS_LAB_STUDENTS=${config.maxStudents} bash labs/setup-user.sh.`);
+    throw new SandboxError(
+      `--hands-on : aucun compte d’élève (${config.labUser}-e01…) : lancez sudo COURS_LAB_STUDENTS=${config.maxStudents} bash labs/setup-user.sh.`,
+    );
   }
   if (accounts.size < config.maxStudents) {
-    console.error(`lab server: ${accounts.size} comptes d’élèves seulement : la classe en prendra ${accounts.size} (COURS_LAB_STUDENTS=${config.maxStudents} bash labs/setup-user.sh pour plus).`);
+    console.error(
+      `lab server: ${accounts.size} comptes d’élèves seulement : la classe en prendra ${accounts.size} (COURS_LAB_STUDENTS=${config.maxStudents} bash labs/setup-user.sh pour plus).`,
+    );
   }
   return new HandsOn(config, sandbox, accounts, labs, registry);
 }
@@ -129,7 +148,9 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     origins: () => origins,
     context: { labs: labs.labs, registry, readiness, labInfos, slides: new SlideRoom(), handsOn, flush },
   });
-  const api = createApiHandler(auth, labInfos, (request, response) => handleJoin(request, response, auth, handsOn, () => origins));
+  const api = createApiHandler(auth, labInfos, (request, response) =>
+    handleJoin(request, response, auth, handsOn, () => origins),
+  );
   let httpServer: Server | undefined;
   let closing: Promise<void> | undefined;
 
@@ -170,7 +191,9 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     urls,
     async listen() {
       const handler = createRequestHandler(api, createStaticHandler(config.distDir));
-      const http = config.tls ? createTlsServer({ cert: config.tls.cert, key: config.tls.key }, handler) : createServer(handler);
+      const http = config.tls
+        ? createTlsServer({ cert: config.tls.cert, key: config.tls.key }, handler)
+        : createServer(handler);
       httpServer = http;
       http.on('connection', pending.accept);
       http.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -208,7 +231,8 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
     },
     killNow() {
       const sandboxed = sandbox.isolated;
-      for (const session of registry.list()) if (session.pid !== undefined) signalSession(session.pid, 'SIGKILL', { sandboxed });
+      for (const session of registry.list())
+        if (session.pid !== undefined) signalSession(session.pid, 'SIGKILL', { sandboxed });
     },
   };
   return server;

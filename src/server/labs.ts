@@ -50,7 +50,12 @@ export function loadLabs(labsDir: string): LoadedLabs {
 
 /** Absolute path of an executable named `name` on `path`, or undefined. */
 export function findOnPath(name: string, path: string): string | undefined {
-  const candidates = name.includes('/') ? [name] : path.split(':').filter(Boolean).map((dir) => join(dir, name));
+  const candidates = name.includes('/')
+    ? [name]
+    : path
+        .split(':')
+        .filter(Boolean)
+        .map((dir) => join(dir, name));
   for (const candidate of candidates) {
     try {
       const stat = statSync(candidate);
@@ -84,7 +89,13 @@ export function checkReadiness(lab: LabDefinition, path: string): Readiness {
   const program = lab.shell[0] ?? '';
   for (const tool of [program, ...lab.tools]) {
     if (findOnPath(tool, path) === undefined) {
-      return { ready: false, code: 'LAB_TOOL_MISSING', missing: tool, message: `${tool} manquant`, hint: 'lancez npm run setup' };
+      return {
+        ready: false,
+        code: 'LAB_TOOL_MISSING',
+        missing: tool,
+        message: `${tool} manquant`,
+        hint: 'lancez npm run setup',
+      };
     }
   }
   if (lab.ready === undefined) return { ready: true };
@@ -95,13 +106,20 @@ export function checkReadiness(lab: LabDefinition, path: string): Readiness {
     encoding: 'utf8',
   });
   if (result.status === 0) return { ready: true };
-  const said = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').map((line) => line.trim()).filter(Boolean).pop();
+  const said = `${result.stdout ?? ''}\n${result.stderr ?? ''}`
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .pop();
   const why = said ?? (result.error ? result.error.message : `code ${String(result.status ?? result.signal)}`);
   return { ready: false, code: 'LAB_NOT_READY', missing: lab.ready, message: why, hint: 'puis rouvrez ce lab' };
 }
 
 /** A lab's readiness, remembered for `ttlMs`: a hundred pages saying hello run the ready scripts once. */
-export function cachedReadiness(check: (lab: LabDefinition) => Readiness, ttlMs: number): (lab: LabDefinition) => Readiness {
+export function cachedReadiness(
+  check: (lab: LabDefinition) => Readiness,
+  ttlMs: number,
+): (lab: LabDefinition) => Readiness {
   const cache = new Map<string, { readonly at: number; readonly readiness: Readiness }>();
   return (lab) => {
     const hit = cache.get(lab.id);

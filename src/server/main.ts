@@ -45,7 +45,10 @@ try {
   throw error;
 }
 
-const qr = config.classroom && listening.audienceUrl ? await QRCode.toString(listening.audienceUrl, { type: 'terminal', small: true }) : undefined;
+const qr =
+  config.classroom && listening.audienceUrl
+    ? await QRCode.toString(listening.audienceUrl, { type: 'terminal', small: true })
+    : undefined;
 console.log(
   formatStartup({
     ...(qr ? { qr } : {}),

@@ -71,7 +71,11 @@ export class FrameCache {
     const key = `${channel}:${batch.length}`;
     let frame = this.frames?.get(key);
     if (!frame) {
-      frame = frameOutput(channel, batch.map((f) => f.chunk), bytes);
+      frame = frameOutput(
+        channel,
+        batch.map((f) => f.chunk),
+        bytes,
+      );
       (this.frames ??= new Map()).set(key, frame);
     }
     return frame;
@@ -159,7 +163,12 @@ export class Outbox {
     if (this.sending || this.closed) return;
     const head = this.queue[0];
     if (!head) return;
-    if (head.kind === 'output' && this.queue.length === 1 && head.bytes < COALESCE_BYTES && head.frames[head.frames.length - 1]?.full) {
+    if (
+      head.kind === 'output' &&
+      this.queue.length === 1 &&
+      head.bytes < COALESCE_BYTES &&
+      head.frames[head.frames.length - 1]?.full
+    ) {
       // Mid-flood: the next read is moments away. Its arrival reschedules a flush; the timer bounds the wait.
       if (this.hold.value) return;
       this.hold.value = disposableTimeout(FLOOD_HOLD_MS, () => {
@@ -183,7 +192,11 @@ export class Outbox {
     } else {
       this.queuedBytes -= next.bytes;
       const first = next.frames[0] as FrameCache;
-      this.socket.send(first.frame(next.channel, next.frames, next.bytes), { binary: true, compress: false }, this.sent);
+      this.socket.send(
+        first.frame(next.channel, next.frames, next.bytes),
+        { binary: true, compress: false },
+        this.sent,
+      );
     }
   }
 

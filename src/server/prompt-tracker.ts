@@ -13,7 +13,8 @@ const BEL = 0x07;
 const MAX_MARK_BYTES = MARK.length + 3 + 1;
 
 /** What holds the terminal: nothing (the prompt), or the command typed last (its id, when ▶ typed it). */
-export type PromptState = { readonly atPrompt: true } | { readonly atPrompt: false; readonly commandId: string | undefined };
+export type PromptState =
+  { readonly atPrompt: true } | { readonly atPrompt: false; readonly commandId: string | undefined };
 
 export class PromptTracker {
   /** Output bytes after the last complete mark, at most MAX_MARK_BYTES - 1: the start of a split mark. */
@@ -35,14 +36,17 @@ export class PromptTracker {
     const joined = this.tail.length > 0 ? Buffer.concat([this.tail, head]) : undefined;
     const acrossMark = joined ? lastMark(joined) : undefined;
     const inChunk = lastMark(chunk);
-    const across = acrossMark ? { end: acrossMark.end - (joined?.length ?? 0) + head.length, status: acrossMark.status } : undefined;
+    const across = acrossMark
+      ? { end: acrossMark.end - (joined?.length ?? 0) + head.length, status: acrossMark.status }
+      : undefined;
     const mark = inChunk && (!across || inChunk.end >= across.end) ? inChunk : across;
     const end = mark?.end ?? -1;
     if (end >= 0) {
       this.marked = true;
       this.busy = undefined;
     }
-    const after = end >= 0 ? chunk.subarray(end) : chunk.length >= MAX_MARK_BYTES - 1 ? chunk : Buffer.concat([this.tail, chunk]);
+    const after =
+      end >= 0 ? chunk.subarray(end) : chunk.length >= MAX_MARK_BYTES - 1 ? chunk : Buffer.concat([this.tail, chunk]);
     // A copy: the tail must not pin the whole chunk.
     this.tail = Buffer.from(after.subarray(Math.max(0, after.length - (MAX_MARK_BYTES - 1))));
     return mark?.status;
@@ -72,7 +76,8 @@ function lastMark(data: Buffer): { readonly end: number; readonly status: number
     const digits = at + MARK.length;
     let i = digits;
     while (i < data.length && i - digits < 3 && (data[i] ?? 0) >= 0x30 && (data[i] ?? 0) <= 0x39) i++;
-    if (i < data.length && data[i] === BEL && i > digits) found = { end: i + 1, status: Number(data.toString('latin1', digits, i)) };
+    if (i < data.length && data[i] === BEL && i > digits)
+      found = { end: i + 1, status: Number(data.toString('latin1', digits, i)) };
   }
   return found;
 }

@@ -13,7 +13,8 @@ import { PROVISION_TIMEOUT_MS } from './server-limits.ts';
 
 export type ProvisionVerb = 'add' | 'remove' | 'purge';
 
-export type ProvisionResult = { readonly ok: true; readonly output: string } | { readonly ok: false; readonly problem: string };
+export type ProvisionResult =
+  { readonly ok: true; readonly output: string } | { readonly ok: false; readonly problem: string };
 
 /** Runs `<lab>/<provision> verb args…`; never rejects. */
 export function runProvision(
@@ -29,7 +30,11 @@ export function runProvision(
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
-    const child = spawn(join(lab.dir, script), [verb, ...args], { cwd: lab.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(lab.dir, script), [verb, ...args], {
+      cwd: lab.dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (data: Buffer) => (stdout = (stdout + data.toString()).slice(-4000)));
     child.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-4000)));
@@ -41,9 +46,9 @@ export function runProvision(
       clearTimeout(timer);
       if (code === 0) return resolve({ ok: true, output: stdout.trim() });
       const last = stderr.trim().split('\n').pop()?.trim();
-      const why = signal === 'SIGKILL' ? `pas de réponse après ${Math.round(timeoutMs / 1000)} s` : `code ${code ?? signal}`;
+      const why =
+        signal === 'SIGKILL' ? `pas de réponse après ${Math.round(timeoutMs / 1000)} s` : `code ${code ?? signal}`;
       resolve({ ok: false, problem: last ? `${last} (${why})` : `${script} ${verb} a échoué (${why})` });
     });
   });
 }
-

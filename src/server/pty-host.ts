@@ -62,7 +62,8 @@ function countRead(bytes: number): void {
 /** Retry interval for input the pty could not take at once. */
 const INPUT_RETRY_MS = 5;
 
-const delay = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+const delay = (ms: number): Promise<'timeout'> =>
+  new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 export class PtyHost extends Disposable {
   readonly pid: number;
@@ -83,7 +84,14 @@ export class PtyHost extends Disposable {
   ) {
     super();
     // encoding null: node-pty hands out Buffers (its typings only know strings).
-    const options = { name: 'xterm-256color', cols: spawn.cols, rows: spawn.rows, cwd: spawn.cwd, env: { ...spawn.env }, encoding: null };
+    const options = {
+      name: 'xterm-256color',
+      cols: spawn.cols,
+      rows: spawn.rows,
+      cwd: spawn.cwd,
+      env: { ...spawn.env },
+      encoding: null,
+    };
     this.pty = pty.spawn(spawn.file, [...spawn.args], options as pty.IPtyForkOptions);
     this.pid = this.pty.pid;
     const fd = (this.pty as unknown as { fd?: unknown }).fd;

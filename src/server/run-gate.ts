@@ -20,7 +20,12 @@ type LabCommands = Pick<LabDefinition, 'shell' | 'commands' | 'commandInfo'>;
 /** A command's text as a message quotes it: its first line, shortened. */
 const MAX_QUOTED = 60;
 
-export function runRefusal(lab: LabCommands, commandId: string, state: PromptState, foreground: string | undefined): Refusal | undefined {
+export function runRefusal(
+  lab: LabCommands,
+  commandId: string,
+  state: PromptState,
+  foreground: string | undefined,
+): Refusal | undefined {
   const target = lab.commandInfo[commandId]?.target ?? 'host';
   if (state.atPrompt) return target === 'guest' ? noGuest(lab) : undefined;
   const running = state.commandId;
@@ -28,14 +33,19 @@ export function runRefusal(lab: LabCommands, commandId: string, state: PromptSta
   const holder = running !== undefined && lab.commandInfo[running]?.holds ? running : heldBy(lab, program);
   const holds = holder === undefined ? undefined : lab.commandInfo[holder]?.holds;
   if (holds?.guest && target === 'guest') return undefined;
-  const message = holds ? `${holds.what} : ${holds.leave}` : `une commande tourne encore${program ? ` (${program})` : ''} : attendez sa fin ou Ctrl-C`;
+  const message = holds
+    ? `${holds.what} : ${holds.leave}`
+    : `une commande tourne encore${program ? ` (${program})` : ''} : attendez sa fin ou Ctrl-C`;
   return program ? { reason: 'busy', program, message } : { reason: 'busy', message };
 }
 
 function noGuest(lab: LabCommands): Refusal {
   const starter = Object.keys(lab.commands).find((id) => lab.commandInfo[id]?.holds?.guest);
   const text = starter === undefined ? undefined : quote(lab.commands[starter] ?? starter);
-  return { reason: 'no-guest', message: `la VM ne tourne pas dans ce terminal${text ? ` : le ▶ de « ${text} » la démarre` : ''}` };
+  return {
+    reason: 'no-guest',
+    message: `la VM ne tourne pas dans ce terminal${text ? ` : le ▶ de « ${text} » la démarre` : ''}`,
+  };
 }
 
 /** The sandbox's own programs (sandbox.ts), never what a person ran. */
@@ -45,7 +55,11 @@ const SANDBOX_WRAPPERS: ReadonlySet<string> = new Set(['bwrap', 'setpriv', 'unsh
  * The program that holds the terminal, as a person knows it: the foreground program node-pty names,
  * unless that is still the shell (a command just typed has not started yet), then the command's first word.
  */
-function programName(lab: LabCommands, running: string | undefined, foreground: string | undefined): string | undefined {
+function programName(
+  lab: LabCommands,
+  running: string | undefined,
+  foreground: string | undefined,
+): string | undefined {
   const shell = basename(lab.shell[0] ?? '');
   const named = foreground ? basename(foreground) : undefined;
   // The sandbox's wrappers can be named for an instant while a command starts: they count as the shell.
@@ -59,7 +73,9 @@ function programName(lab: LabCommands, running: string | undefined, foreground: 
 /** A command typed by hand: the lab command that holds the terminal with the same program, if any. */
 function heldBy(lab: LabCommands, program: string | undefined): string | undefined {
   if (program === undefined) return undefined;
-  return Object.keys(lab.commands).find((id) => lab.commandInfo[id]?.holds && basename(lab.commands[id]?.trim().split(/\s+/)[0] ?? '') === program);
+  return Object.keys(lab.commands).find(
+    (id) => lab.commandInfo[id]?.holds && basename(lab.commands[id]?.trim().split(/\s+/)[0] ?? '') === program,
+  );
 }
 
 function quote(text: string): string {

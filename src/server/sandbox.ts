@@ -93,19 +93,32 @@ function bwrapArgs(dir: string, labsDir: string, ownDir: string | undefined): st
     '--die-with-parent',
     '--unshare-pid',
     '--unshare-ipc',
-    '--ro-bind', '/', '/',
-    '--dev-bind', '/dev', '/dev',
-    '--tmpfs', '/dev/shm',
-    '--proc', '/proc',
-    '--tmpfs', '/tmp',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev-bind',
+    '/dev',
+    '/dev',
+    '--tmpfs',
+    '/dev/shm',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
     // virsh console takes a lock file on the pty there (/var/lock links to it).
-    '--tmpfs', '/run/lock',
+    '--tmpfs',
+    '/run/lock',
     // The labs' own scripts and files, visible even when the project lives under /tmp (a CI checkout).
-    '--ro-bind', labsDir, labsDir,
+    '--ro-bind',
+    labsDir,
+    labsDir,
     // A student's provisioned files (clouds.yaml), even when the state directory is under /tmp.
     ...(ownDir === undefined ? [] : ['--ro-bind', ownDir, ownDir]),
-    '--bind', dir, dir,
-    '--chdir', dir,
+    '--bind',
+    dir,
+    dir,
+    '--chdir',
+    dir,
     '--',
   ];
 }
@@ -157,16 +170,26 @@ function build(
     command(shell, dir) {
       let argv: string[];
       if (mode === 'pidns') {
-        argv = [...limitArgv(limits), ...LAB_NICENESS, ...unshareArgs(root), ...(account ? dropTo(account, true) : []), ...shell];
+        argv = [
+          ...limitArgv(limits),
+          ...LAB_NICENESS,
+          ...unshareArgs(root),
+          ...(account ? dropTo(account, true) : []),
+          ...shell,
+        ];
       } else {
-        const inner = [...LAB_NICENESS, ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir, labsDir, student?.ownDir), ...shell] : shell)];
+        const inner = [
+          ...LAB_NICENESS,
+          ...(mode === 'bwrap' ? ['bwrap', ...bwrapArgs(dir, labsDir, student?.ownDir), ...shell] : shell),
+        ];
         argv = [...limitArgv(limits), ...(account ? dropTo(account, false) : []), ...inner];
       }
       return { file: argv[0] ?? 'bash', args: argv.slice(1) };
     },
     createSessionDir: (parent, prefix) => createSessionDir(parent, prefix, account),
     removeSessionDir: (dir) => removeSessionDir(dir, account),
-    forStudent: (other, studentLimits, ownDir) => build(mode, other, other.name, labsDir, [], { limits: studentLimits, ownDir }),
+    forStudent: (other, studentLimits, ownDir) =>
+      build(mode, other, other.name, labsDir, [], { limits: studentLimits, ownDir }),
   };
 }
 
@@ -186,8 +209,10 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
           'lancez sudo bash labs/setup-user.sh (ou choisissez un compte avec --lab-user).',
       );
     }
-    if (account.uid === 0) throw new SandboxError(`--lab-user ${config.labUser} : un compte non privilégié est requis.`);
-    if (!findOnPath('setpriv', DEFAULT_PATH)) throw new SandboxError('setpriv manquant (paquet util-linux) : impossible de quitter root.');
+    if (account.uid === 0)
+      throw new SandboxError(`--lab-user ${config.labUser} : un compte non privilégié est requis.`);
+    if (!findOnPath('setpriv', DEFAULT_PATH))
+      throw new SandboxError('setpriv manquant (paquet util-linux) : impossible de quitter root.');
   }
   const userName = account?.name ?? userInfo().username;
   const labsState = join(config.stateDir, 'labs');
@@ -197,7 +222,12 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
     try {
       dir = sandbox.createSessionDir(labsState, '.probe');
       const { file, args } = sandbox.command(['/bin/sh', '-c', 'test -w "$PWD" && test -w /tmp'], dir);
-      const result = spawnSync(file, [...args], { cwd: dir, timeout: 10_000, encoding: 'utf8', env: { PATH: DEFAULT_PATH } });
+      const result = spawnSync(file, [...args], {
+        cwd: dir,
+        timeout: 10_000,
+        encoding: 'utf8',
+        env: { PATH: DEFAULT_PATH },
+      });
       if (result.status === 0) return undefined;
       return (result.stderr || result.error?.message || `code ${result.status}`).trim();
     } catch (error) {
@@ -214,12 +244,17 @@ export function resolveSandbox(config: ResolvedConfig): Sandbox {
     bwrapProblem = findOnPath('bwrap', DEFAULT_PATH) ? probe('bwrap') : 'bwrap introuvable (paquet bubblewrap)';
     if (bwrapProblem === undefined) return build('bwrap', account, userName, config.labsDir, warnings);
     if (config.sandbox === 'bwrap') {
-      throw new SandboxError(`--sandbox bwrap : ${bwrapProblem}. Installez bubblewrap (npm run setup) ou lancez avec --sandbox auto.`);
+      throw new SandboxError(
+        `--sandbox bwrap : ${bwrapProblem}. Installez bubblewrap (npm run setup) ou lancez avec --sandbox auto.`,
+      );
     }
   }
   const pidnsProblem = findOnPath('unshare', DEFAULT_PATH) ? probe('pidns') : 'unshare introuvable (paquet util-linux)';
   if (pidnsProblem === undefined) {
-    if (bwrapProblem !== undefined) warnings.push(`bwrap indisponible (${bwrapProblem}) : shells lancés dans un simple espace de PID privé (unshare).`);
+    if (bwrapProblem !== undefined)
+      warnings.push(
+        `bwrap indisponible (${bwrapProblem}) : shells lancés dans un simple espace de PID privé (unshare).`,
+      );
     return build('pidns', account, userName, config.labsDir, warnings);
   }
   if (root && config.sandbox === 'auto') {

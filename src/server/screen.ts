@@ -111,9 +111,16 @@ export class Screen extends Disposable {
     super();
     // logLevel error: xterm warns once that writeSync is "unreliable" (it is, with async parser hooks,
     // which a headless terminal without addons does not have).
-    this.terminal = new Terminal({ cols, rows, scrollback: SNAPSHOT_SCROLLBACK, allowProposedApi: true, logLevel: 'error' });
+    this.terminal = new Terminal({
+      cols,
+      rows,
+      scrollback: SNAPSHOT_SCROLLBACK,
+      allowProposedApi: true,
+      logLevel: 'error',
+    });
     const core = (this.terminal as unknown as { _core?: { writeSync?: unknown } })._core;
-    if (typeof core?.writeSync !== 'function') throw new Error('@xterm/headless: writeSync not found (version changed?)');
+    if (typeof core?.writeSync !== 'function')
+      throw new Error('@xterm/headless: writeSync not found (version changed?)');
     this.writeSync = (core.writeSync as WriteSync).bind(core);
     // The SerializeAddon is typed against @xterm/xterm's Terminal; the headless one has the same API.
     this.terminal.loadAddon(this.serializer as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);

@@ -38,9 +38,15 @@ export function createSessionDir(parent: string, prefix: string, owner: DirOwner
   return dir;
 }
 
-function runAs(owner: DirOwner | undefined, argv: readonly string[]): { readonly file: string; readonly args: string[] } {
+function runAs(
+  owner: DirOwner | undefined,
+  argv: readonly string[],
+): { readonly file: string; readonly args: string[] } {
   if (!owner) return { file: argv[0] ?? 'sh', args: argv.slice(1) };
-  return { file: 'setpriv', args: [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--init-groups', '--no-new-privs', '--', ...argv] };
+  return {
+    file: 'setpriv',
+    args: [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--init-groups', '--no-new-privs', '--', ...argv],
+  };
 }
 
 /**
@@ -51,7 +57,10 @@ export async function removeSessionDir(dir: string, owner: DirOwner | undefined)
   const { file, args } = runAs(owner, ['/bin/sh', '-c', REMOVE_CONTENTS, 'remove-session-dir', dir]);
   const problem = await new Promise<string | undefined>((resolve) => {
     let stderr = '';
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' } });
+    const child = spawn(file, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' },
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), REMOVE_TIMEOUT_MS);
     child.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-2000)));
     child.once('error', (error) => {

@@ -14,10 +14,21 @@ export function recordSessionToFile(session: Session, dir: string): string {
   const stream = createWriteStream(file, { flags: 'wx', mode: 0o600 });
   let failed = false;
   stream.on('error', (error) => {
-    if (!failed) console.error(`lab server: the recording ${file} cannot be written (${error.message}); the session goes on unrecorded.`);
+    if (!failed)
+      console.error(
+        `lab server: the recording ${file} cannot be written (${error.message}); the session goes on unrecorded.`,
+      );
     failed = true;
   });
-  session.record((cols, rows) => new CastRecorder({ cols, rows, title: `${session.lab.title} (${session.room})`, sink: (line) => failed || stream.write(`${line}\n`) }));
+  session.record(
+    (cols, rows) =>
+      new CastRecorder({
+        cols,
+        rows,
+        title: `${session.lab.title} (${session.room})`,
+        sink: (line) => failed || stream.write(`${line}\n`),
+      }),
+  );
   void session.closed.then(() => stream.end());
   return file;
 }

@@ -11,7 +11,8 @@ import type { ParseScheduler } from './screen.ts';
 import { Session, type SessionOwner } from './session.ts';
 import { recordSessionToFile } from './session-recording.ts';
 
-export type OpenResult = { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly error: ErrorValue };
+export type OpenResult =
+  { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly error: ErrorValue };
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
@@ -80,7 +81,9 @@ export class SessionRegistry {
       try {
         recordSessionToFile(session, this.config.recordDir);
       } catch (error) {
-        console.error(`lab server: cannot record into ${this.config.recordDir} (${(error as Error).message}); the session goes on unrecorded.`);
+        console.error(
+          `lab server: cannot record into ${this.config.recordDir} (${(error as Error).message}); the session goes on unrecorded.`,
+        );
       }
     }
     return { ok: true, session };

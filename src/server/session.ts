@@ -145,7 +145,15 @@ export class Session extends Disposable {
     }
     this.attachments.add(attachment);
     this.grace.clear();
-    peer.outbox.sendMessage({ type: 'attached', channel, lab: this.lab.id, room: this.room, role, cols: this.cols, rows: this.rows });
+    peer.outbox.sendMessage({
+      type: 'attached',
+      channel,
+      lab: this.lab.id,
+      room: this.room,
+      role,
+      cols: this.cols,
+      rows: this.rows,
+    });
     attachment.sync(this.snapshot(), this.exited);
     this.applyPause();
     this.watched?.update(this.attachments);
@@ -172,14 +180,16 @@ export class Session extends Disposable {
     this.idle.touch();
     for (const recorder of this.recorders) recorder.input(data);
     this.prompt.typed(data);
-    if (this.typedLine) for (const line of this.typedLine.feed(data)) if (line !== '') this.options.owner?.command(line);
+    if (this.typedLine)
+      for (const line of this.typedLine.feed(data)) if (line !== '') this.options.owner?.command(line);
     shell.write(binary ? Buffer.from(data, 'latin1') : data);
   }
 
   ack(attachment: Attachment, bytes: number): void {
     attachment.window.acked(bytes);
     if (attachment === this.writer) this.applyPause();
-    else if (attachment.state === 'lagging' && !attachment.window.isThrottled) attachment.sync(this.snapshot(), this.exited);
+    else if (attachment.state === 'lagging' && !attachment.window.isThrottled)
+      attachment.sync(this.snapshot(), this.exited);
   }
 
   resize(attachment: Attachment, cols: number, rows: number): void {
@@ -199,11 +209,18 @@ export class Session extends Disposable {
    */
   run(attachment: Attachment, commandId: string, force = false): void {
     if (attachment !== this.writer) return attachment.fail(errorValue('NOT_WRITER'));
-    if (!Object.hasOwn(this.lab.commands, commandId)) return attachment.fail(errorValue('UNKNOWN_COMMAND', { detail: commandId }));
+    if (!Object.hasOwn(this.lab.commands, commandId))
+      return attachment.fail(errorValue('UNKNOWN_COMMAND', { detail: commandId }));
     const shell = this.shell;
     if (!shell || shell.exited) return attachment.fail(errorValue('SESSION_EXITED'));
     const refusal = force ? undefined : runRefusal(this.lab, commandId, this.prompt.state, shell.foreground);
-    if (refusal) return attachment.peer.outbox.sendMessage({ type: 'run-refused', channel: attachment.channel, commandId, ...refusal });
+    if (refusal)
+      return attachment.peer.outbox.sendMessage({
+        type: 'run-refused',
+        channel: attachment.channel,
+        commandId,
+        ...refusal,
+      });
     this.prompt.ran(commandId);
     const text = this.lab.commands[commandId] ?? '';
     this.options.owner?.command(text.split('\n')[0] ?? text);
@@ -242,7 +259,7 @@ export class Session extends Disposable {
 
   /** Writer only: runs exercise `exerciseId`'s checks (exercise-verifier.ts); whether they all passed. */
   async verify(attachment: Attachment, exerciseId: string): Promise<boolean | undefined> {
-    if (attachment !== this.writer) return attachment.fail(errorValue('NOT_WRITER')), undefined;
+    if (attachment !== this.writer) return (attachment.fail(errorValue('NOT_WRITER')), undefined);
     return this.verifier.verify(attachment, exerciseId, this.shell);
   }
 
@@ -272,14 +289,19 @@ export class Session extends Disposable {
   private startShell(): void {
     const { lab, room, config, owner, parse } = this.options;
     const sandbox: Sandbox = owner?.sandbox ?? this.options.sandbox;
-    const shell = new SessionShell({ lab, room, config, sandbox, parse, ...(owner ? { ownerEnv: owner.env } : {}) }, this.cols, this.rows, {
-      output: (chunk) => this.output(chunk),
-      exited: (exit, why) => {
-        for (const a of this.attachments) a.exited(exit, why);
+    const shell = new SessionShell(
+      { lab, room, config, sandbox, parse, ...(owner ? { ownerEnv: owner.env } : {}) },
+      this.cols,
+      this.rows,
+      {
+        output: (chunk) => this.output(chunk),
+        exited: (exit, why) => {
+          for (const a of this.attachments) a.exited(exit, why);
+        },
+        // Told to the pages still there (after a reset); a session that ended has none left to tell.
+        cleanupFailed: (problem) => this.notify(errorValue('LAB_CLEANUP_FAILED', { detail: problem })),
       },
-      // Told to the pages still there (after a reset); a session that ended has none left to tell.
-      cleanupFailed: (problem) => this.notify(errorValue('LAB_CLEANUP_FAILED', { detail: problem })),
-    });
+    );
     this.shell = shell;
     this.shellsClosed.push(shell.closed);
     shell.start();

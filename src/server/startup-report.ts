@@ -17,11 +17,20 @@ export interface StartupFacts {
 export function formatStartup(facts: StartupFacts): string {
   const lines = ['', 'cours-openstack — serveur de labs', '', `  Ouvrez : ${facts.url}`];
   if (facts.audienceUrl) lines.push(`  Public (lecture seule) : ${facts.audienceUrl}`);
-  if (facts.qr) lines.push('', ...facts.qr.trimEnd().split('\n').map((line) => `  ${line}`));
+  if (facts.qr)
+    lines.push(
+      '',
+      ...facts.qr
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
   lines.push('', `  Shells : ${facts.sandbox}`, '  Labs :');
   if (facts.labs.length === 0) lines.push('    (aucun : pas de labs/<id>/lab.json)');
   for (const lab of facts.labs) {
-    lines.push(lab.ready ? `    ✓ ${lab.id} — ${lab.title}` : `    ✗ ${lab.id} — ${lab.title} : ${lab.reason ?? 'pas prêt'}`);
+    lines.push(
+      lab.ready ? `    ✓ ${lab.id} — ${lab.title}` : `    ✗ ${lab.id} — ${lab.title} : ${lab.reason ?? 'pas prêt'}`,
+    );
   }
   for (const warning of facts.warnings) lines.push(`  ⚠ ${warning}`);
   lines.push('', '  Ctrl-C arrête le serveur et tous les shells des labs.', '');

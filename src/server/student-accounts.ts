@@ -21,7 +21,9 @@ function lookup(name: string): LabAccount | undefined {
   const fields = result.status === 0 ? result.stdout.trim().split(':') : [];
   const uid = Number(fields[2]);
   const gid = Number(fields[3]);
-  return fields.length >= 4 && Number.isInteger(uid) && uid > 0 && Number.isInteger(gid) ? { name, uid, gid } : undefined;
+  return fields.length >= 4 && Number.isInteger(uid) && uid > 0 && Number.isInteger(gid)
+    ? { name, uid, gid }
+    : undefined;
 }
 
 /** The uid a process runs as (its real uid), from /proc. */

@@ -4,7 +4,13 @@
  * class: a reload or a dropped Wi-Fi finds the same record (and so the same sessions) by the cookie.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { nameKey, normalizeName, type ExerciseProgress, type StudentCommand, type StudentIdentity } from '../protocol/classroom.ts';
+import {
+  nameKey,
+  normalizeName,
+  type ExerciseProgress,
+  type StudentCommand,
+  type StudentIdentity,
+} from '../protocol/classroom.ts';
 import { errorValue, type ErrorValue } from '../protocol/errors.ts';
 import type { LabAccount, Sandbox } from './sandbox.ts';
 import type { StudentCgroup } from './cgroups.ts';
@@ -49,7 +55,9 @@ function digest(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
 }
 
-export type Admission = { readonly ok: true; readonly student: Student } | { readonly ok: false; readonly status: number; readonly error: ErrorValue };
+export type Admission =
+  | { readonly ok: true; readonly student: Student }
+  | { readonly ok: false; readonly status: number; readonly error: ErrorValue };
 
 export class StudentList {
   private readonly byDigest = new Map<string, Student>();
@@ -76,12 +84,19 @@ export class StudentList {
    * Checks a requested name; `make` then builds the student (account, folder). Refusals are values the
    * join request answers with: 400 for a bad name, 409 for one taken, 503 when the class is full.
    */
-  admit(raw: unknown, capacity: number, make: (id: string, name: string, secret: string) => Student | ErrorValue): Admission {
+  admit(
+    raw: unknown,
+    capacity: number,
+    make: (id: string, name: string, secret: string) => Student | ErrorValue,
+  ): Admission {
     const normalized = normalizeName(raw);
-    if (!normalized.ok) return { ok: false, status: 400, error: errorValue('NAME_INVALID', { detail: normalized.problem }) };
+    if (!normalized.ok)
+      return { ok: false, status: 400, error: errorValue('NAME_INVALID', { detail: normalized.problem }) };
     const key = nameKey(normalized.name);
-    if (this.byName.has(key)) return { ok: false, status: 409, error: errorValue('NAME_TAKEN', { detail: `« ${normalized.name} »` }) };
-    if (this.size >= capacity) return { ok: false, status: 503, error: errorValue('CLASS_FULL', { detail: `${capacity} élèves au plus` }) };
+    if (this.byName.has(key))
+      return { ok: false, status: 409, error: errorValue('NAME_TAKEN', { detail: `« ${normalized.name} »` }) };
+    if (this.size >= capacity)
+      return { ok: false, status: 503, error: errorValue('CLASS_FULL', { detail: `${capacity} élèves au plus` }) };
     let id: string;
     do id = randomBytes(6).toString('hex');
     while (this.byId(id));

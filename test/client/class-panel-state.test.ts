@@ -9,10 +9,24 @@ import {
   type ClassPanelModel,
 } from '../../src/client/classroom/class-panel-state.ts';
 
-const alice: StudentInfo = { id: 'a1', name: 'Alice', connected: true, slide: 41, labs: ['qemu'], last: { lab: 'qemu', text: 'qemu-img info disk.qcow2', exit: 0 } };
-const bruno: StudentInfo = { id: 'b2', name: 'Bruno', connected: false, labs: ['qemu', 'shell'], last: { lab: 'shell', text: 'false', exit: 1 } };
+const alice: StudentInfo = {
+  id: 'a1',
+  name: 'Alice',
+  connected: true,
+  slide: 41,
+  labs: ['qemu'],
+  last: { lab: 'qemu', text: 'qemu-img info disk.qcow2', exit: 0 },
+};
+const bruno: StudentInfo = {
+  id: 'b2',
+  name: 'Bruno',
+  connected: false,
+  labs: ['qemu', 'shell'],
+  last: { lab: 'shell', text: 'false', exit: 1 },
+};
 const chloe: StudentInfo = { id: 'c3', name: 'Chloé', connected: true, slide: 3, labs: [] };
-const run = (model: ClassPanelModel, events: readonly ClassPanelEvent[]): ClassPanelModel => events.reduce(reduceClassPanel, model);
+const run = (model: ClassPanelModel, events: readonly ClassPanelEvent[]): ClassPanelModel =>
+  events.reduce(reduceClassPanel, model);
 const roster = (...students: StudentInfo[]): ClassPanelEvent => ({ type: 'roster', students, now: 1_000 });
 const withClass = run(INITIAL_CLASS_PANEL, [roster(alice, bruno, chloe), { type: 'toggle' }]);
 
@@ -36,8 +50,20 @@ describe('the class panel', () => {
     });
     // The number remark shows (steps not counted), given by the deck.
     expect(studentRow(alice, withClass, (index) => index - 5).slide).toBe('diapositive 36');
-    expect(studentRow(bruno, withClass)).toMatchObject({ status: 'déconnecté', slide: 'diapositive —', labs: 'qemu, shell', result: '✗ 1', outcome: 'failed' });
-    expect(studentRow(chloe, withClass)).toMatchObject({ labs: 'aucun lab ouvert', command: '—', result: '', outcome: 'none', watchable: false });
+    expect(studentRow(bruno, withClass)).toMatchObject({
+      status: 'déconnecté',
+      slide: 'diapositive —',
+      labs: 'qemu, shell',
+      result: '✗ 1',
+      outcome: 'failed',
+    });
+    expect(studentRow(chloe, withClass)).toMatchObject({
+      labs: 'aucun lab ouvert',
+      command: '—',
+      result: '',
+      outcome: 'none',
+      watchable: false,
+    });
     const running = { ...alice, last: { lab: 'qemu', text: 'sleep 5' } };
     expect(studentRow(running, withClass)).toMatchObject({ result: '… en cours', outcome: 'running' });
   });
@@ -64,7 +90,11 @@ describe('the class panel', () => {
   it('follows the roster: a student who left is no longer watched nor offered, a renamed one keeps being watched', () => {
     const watching = reduceClassPanel(withClass, { type: 'pick', id: 'a1' });
     expect(reduceClassPanel(watching, roster(bruno)).watching).toBeUndefined();
-    expect(reduceClassPanel(watching, roster({ ...alice, name: 'Alice B.' })).watching).toEqual({ id: 'a1', name: 'Alice B.', lab: 'qemu' });
+    expect(reduceClassPanel(watching, roster({ ...alice, name: 'Alice B.' })).watching).toEqual({
+      id: 'a1',
+      name: 'Alice B.',
+      lab: 'qemu',
+    });
     const choosing = reduceClassPanel(withClass, { type: 'pick', id: 'b2' });
     expect(reduceClassPanel(choosing, roster(alice, { ...bruno, labs: ['qemu'] })).choosing).toBeUndefined();
   });
@@ -74,7 +104,10 @@ describe('the class panel', () => {
     expect(asking.confirmingEnd).toBe(true);
     expect(reduceClassPanel(asking, { type: 'cancel-end' }).confirmingEnd).toBe(false);
     const watching = run(withClass, [{ type: 'pick', id: 'a1' }, { type: 'toggle' }, { type: 'ask-end' }]);
-    expect(reduceClassPanel(watching, { type: 'confirm-end' })).toMatchObject({ confirmingEnd: false, watching: undefined });
+    expect(reduceClassPanel(watching, { type: 'confirm-end' })).toMatchObject({
+      confirmingEnd: false,
+      watching: undefined,
+    });
     // No confirmation asked, nothing to confirm; closing the panel drops the question.
     expect(reduceClassPanel(withClass, { type: 'confirm-end' })).toBe(withClass);
     expect(reduceClassPanel(asking, { type: 'close' }).confirmingEnd).toBe(false);

@@ -3,10 +3,29 @@ import { joinClass, parseJoinAnswer } from '../../src/client/classroom/join.ts';
 
 describe('the join answer', () => {
   it('reads what the server answers, and nothing of another shape', () => {
-    expect(parseJoinAnswer({ ok: true, student: { id: 'a1', name: 'Alice' } })).toEqual({ ok: true, student: { id: 'a1', name: 'Alice' } });
-    expect(parseJoinAnswer({ ok: false, code: 'NAME_TAKEN', message: 'Pris.', hint: 'Un chiffre.' })).toEqual({ ok: false, code: 'NAME_TAKEN', message: 'Pris.', hint: 'Un chiffre.' });
-    expect(parseJoinAnswer({ ok: false, code: 'CLASS_FULL', message: 'Complète.' })).toEqual({ ok: false, code: 'CLASS_FULL', message: 'Complète.' });
-    for (const bad of [null, 'ok', { ok: true }, { ok: true, student: { id: 'a1' } }, { ok: false, message: 'x' }, { ok: 'yes', code: 'A', message: 'b' }]) {
+    expect(parseJoinAnswer({ ok: true, student: { id: 'a1', name: 'Alice' } })).toEqual({
+      ok: true,
+      student: { id: 'a1', name: 'Alice' },
+    });
+    expect(parseJoinAnswer({ ok: false, code: 'NAME_TAKEN', message: 'Pris.', hint: 'Un chiffre.' })).toEqual({
+      ok: false,
+      code: 'NAME_TAKEN',
+      message: 'Pris.',
+      hint: 'Un chiffre.',
+    });
+    expect(parseJoinAnswer({ ok: false, code: 'CLASS_FULL', message: 'Complète.' })).toEqual({
+      ok: false,
+      code: 'CLASS_FULL',
+      message: 'Complète.',
+    });
+    for (const bad of [
+      null,
+      'ok',
+      { ok: true },
+      { ok: true, student: { id: 'a1' } },
+      { ok: false, message: 'x' },
+      { ok: 'yes', code: 'A', message: 'b' },
+    ]) {
       expect(parseJoinAnswer(bad)).toBeUndefined();
     }
   });

@@ -19,10 +19,19 @@ import {
 
 const server = (message: ServerMessage): PaneEvent => ({ type: 'server', message });
 const connection = (state: ConnectionState): PaneEvent => ({ type: 'connection', state });
-const attached = (role: 'writer' | 'viewer'): PaneEvent => server({ type: 'attached', channel: 0, lab: 'qemu', room: 'main', role, cols: 80, rows: 24 });
+const attached = (role: 'writer' | 'viewer'): PaneEvent =>
+  server({ type: 'attached', channel: 0, lab: 'qemu', room: 'main', role, cols: 80, rows: 24 });
 const snapshot = server({ type: 'snapshot', channel: 0, data: '', cols: 80, rows: 24 });
-const status = (state: 'running' | 'lagging' | 'restarting' | 'exited'): PaneEvent => server({ type: 'status', channel: 0, state });
-const refused = server({ type: 'run-refused', channel: 0, commandId: 'ls', reason: 'busy', program: 'qemu-system-x86_64', message: 'la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu' });
+const status = (state: 'running' | 'lagging' | 'restarting' | 'exited'): PaneEvent =>
+  server({ type: 'status', channel: 0, state });
+const refused = server({
+  type: 'run-refused',
+  channel: 0,
+  commandId: 'ls',
+  reason: 'busy',
+  program: 'qemu-system-x86_64',
+  message: 'la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu',
+});
 
 /** Every event a pane can get: each server message kind (with its variants), each connection state, each action. */
 const EVENTS: readonly PaneEvent[] = [
@@ -39,16 +48,30 @@ const EVENTS: readonly PaneEvent[] = [
   status('restarting'),
   status('exited'),
   server({ type: 'exit', channel: 0, code: 7, signal: null }),
-  ...(['request', 'slow', 'idle', 'shutdown', 'ended'] as const).map((reason) => server({ type: 'detached', channel: 0, reason })),
+  ...(['request', 'slow', 'idle', 'shutdown', 'ended'] as const).map((reason) =>
+    server({ type: 'detached', channel: 0, reason }),
+  ),
   server({ type: 'error', channel: 0, code: 'LAB_START_FAILED', message: 'Le shell du lab n’a pas pu démarrer.' }),
   server({ type: 'error', channel: 0, code: 'SESSION_NOT_FOUND', message: 'Pas encore ouvert.', hint: 'Attendez.' }),
   refused,
-  server({ type: 'run-refused', channel: 0, commandId: 'uname', reason: 'no-guest', message: 'la VM ne tourne pas dans ce terminal' }),
+  server({
+    type: 'run-refused',
+    channel: 0,
+    commandId: 'uname',
+    reason: 'no-guest',
+    message: 'la VM ne tourne pas dans ce terminal',
+  }),
   server({ type: 'watched', channel: 0, watching: true }),
   server({ type: 'watched', channel: 0, watching: false }),
   server({ type: 'class', students: [] }),
   server({ type: 'class-ended' }),
-  server({ type: 'error', channel: 0, code: 'LAB_PREPARING', message: 'Préparation de votre lab…', hint: 'Quelques secondes.' }),
+  server({
+    type: 'error',
+    channel: 0,
+    code: 'LAB_PREPARING',
+    message: 'Préparation de votre lab…',
+    hint: 'Quelques secondes.',
+  }),
   ...(['connecting', 'live', 'reconnecting', 'offline', 'unauthorized'] as const).map(connection),
   { type: 'replay' },
   { type: 'replay', reason: 'Votre lab personnel n’a pas pu être préparé.' },
@@ -93,7 +116,10 @@ describe('the pane model', () => {
   it('leaves no state a dead end: going live again always ends with a clean live pane', () => {
     for (const state of STATES) {
       const back = run(state, [...(state.replaying ? [{ type: 'go-live' } as const] : []), ...BACK_LIVE]);
-      expect({ message: back.message, badge: badge(back), readOnly: isReadOnly(back), notice: back.notice }, key(state)).toEqual({
+      expect(
+        { message: back.message, badge: badge(back), readOnly: isReadOnly(back), notice: back.notice },
+        key(state),
+      ).toEqual({
         message: undefined,
         badge: 'live',
         readOnly: false,
@@ -148,36 +174,67 @@ describe('the pane model', () => {
         if (event.type === 'server' && state.replaying) check(next === state, 'server message during replay');
         if (event.type === 'server' && !state.replaying) {
           const message = event.message;
-          if (message.type === 'attached') check(next.attached && next.role === message.role && next.message === undefined && next.notice === undefined, 'attached');
-          if (message.type === 'detached') check(!next.attached && next.message === (DETACH_TEXT[message.reason] ?? 'Détaché du lab.'), 'detached');
+          if (message.type === 'attached')
+            check(
+              next.attached && next.role === message.role && next.message === undefined && next.notice === undefined,
+              'attached',
+            );
+          if (message.type === 'detached')
+            check(!next.attached && next.message === (DETACH_TEXT[message.reason] ?? 'Détaché du lab.'), 'detached');
           if (message.type === 'exit') check(next.message === exitText(message.code, state.role), 'exit');
-          if (message.type === 'error') check(next.message === (message.hint ? `${message.message}\n${message.hint}` : message.message), 'error');
+          if (message.type === 'error')
+            check(next.message === (message.hint ? `${message.message}\n${message.hint}` : message.message), 'error');
           if (message.type === 'run-refused') {
-            check(same(next.notice, isWriter(state) ? { commandId: message.commandId, text: noticeText(message.message) } : state.notice), 'run-refused');
+            check(
+              same(
+                next.notice,
+                isWriter(state) ? { commandId: message.commandId, text: noticeText(message.message) } : state.notice,
+              ),
+              'run-refused',
+            );
           }
-          if (message.type === 'status' && message.state === 'running') check(next.message === undefined && next.session === 'running', 'running');
-          if (message.type === 'status' && message.state === 'restarting') check(next.message === RESTARTING_TEXT, 'restarting');
-          if (['welcome', 'slide', 'resized', 'class', 'class-ended'].includes(message.type) || (message.type === 'status' && message.state === 'lagging')) {
+          if (message.type === 'status' && message.state === 'running')
+            check(next.message === undefined && next.session === 'running', 'running');
+          if (message.type === 'status' && message.state === 'restarting')
+            check(next.message === RESTARTING_TEXT, 'restarting');
+          if (
+            ['welcome', 'slide', 'resized', 'class', 'class-ended'].includes(message.type) ||
+            (message.type === 'status' && message.state === 'lagging')
+          ) {
             check(next === state, 'no change');
           }
           if (message.type === 'watched') check(next.watched === (message.watching && state.attached), 'watched');
-          if (message.type === 'attached' || message.type === 'detached') check(!next.watched, 'watched outlives its attachment');
+          if (message.type === 'attached' || message.type === 'detached')
+            check(!next.watched, 'watched outlives its attachment');
         }
         // Only an attached pane (not a replay) is watched; only a replay has a reason to replay.
         check(!next.watched || (next.attached && !next.replaying), 'watched while not attached');
         check(next.replayReason === undefined || next.replaying, 'replay reason without replay');
         if (event.type === 'retarget' && !state.replaying) {
-          check(!next.attached && next.role === undefined && !next.watched && next.message === undefined && next.notice === undefined, 'retarget');
+          check(
+            !next.attached &&
+              next.role === undefined &&
+              !next.watched &&
+              next.message === undefined &&
+              next.notice === undefined,
+            'retarget',
+          );
         }
         if (event.type === 'replay') check(next.replayReason === event.reason, 'replay reason');
         if (event.type === 'connection') {
           check(next.connection === event.state, 'connection');
-          if (event.state !== 'live') check(!next.attached && !next.watched && next.notice === undefined, 'connection lost');
+          if (event.state !== 'live')
+            check(!next.attached && !next.watched && next.notice === undefined, 'connection lost');
           if (event.state === 'unauthorized') check(next.message === UNAUTHORIZED_TEXT, 'unauthorized');
         }
-        if (event.type === 'replay') check(next.replaying && next.role === undefined && !next.watched && !next.attached && next.notice === undefined, 'replay');
+        if (event.type === 'replay')
+          check(
+            next.replaying && next.role === undefined && !next.watched && !next.attached && next.notice === undefined,
+            'replay',
+          );
         if (event.type === 'run' || event.type === 'dismiss') check(next.notice === undefined, 'notice kept');
-        if (event.type === 'reset') check(same(next, isWriter(state) ? { ...state, message: undefined, notice: undefined } : state), 'reset');
+        if (event.type === 'reset')
+          check(same(next, isWriter(state) ? { ...state, message: undefined, notice: undefined } : state), 'reset');
       }
     }
     expect(problems.slice(0, 10)).toEqual([]);
@@ -186,7 +243,10 @@ describe('the pane model', () => {
   it('tells the writer why a ▶ was not typed, until it runs again or closes the notice', () => {
     const live = run(initialModel('write'), [connection('live'), attached('writer'), snapshot]);
     const told = reduce(live, refused);
-    expect(told.notice).toEqual({ commandId: 'ls', text: 'Commande non tapée : la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu.' });
+    expect(told.notice).toEqual({
+      commandId: 'ls',
+      text: 'Commande non tapée : la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu.',
+    });
     expect(reduce(told, { type: 'run', commandId: 'ls' }).notice).toBeUndefined();
     expect(reduce(told, { type: 'dismiss' }).notice).toBeUndefined();
     expect(reduce(told, server({ type: 'role', channel: 0, role: 'viewer' })).notice).toBeUndefined();
@@ -220,7 +280,11 @@ describe('the pane model', () => {
     expect(moving).toMatchObject({ attached: false, role: undefined, notice: undefined, message: undefined });
     expect(canRun(moving)).toBe(false);
     const presenter = run(moving, [attached('viewer'), snapshot]);
-    expect({ badge: badge(presenter), readOnly: isReadOnly(presenter), canRun: canRun(presenter) }).toEqual({ badge: 'viewer', readOnly: true, canRun: false });
+    expect({ badge: badge(presenter), readOnly: isReadOnly(presenter), canRun: canRun(presenter) }).toEqual({
+      badge: 'viewer',
+      readOnly: true,
+      canRun: false,
+    });
     // A pane replaying for want of a server is not moved by a choice of room.
     const replaying = reduce(own, { type: 'replay' });
     expect(reduce(replaying, { type: 'retarget' })).toBe(replaying);
@@ -229,11 +293,21 @@ describe('the pane model', () => {
   it('says why a student’s lab replays, and forgets it when going live', () => {
     const preparing = run(initialModel('write'), [
       connection('live'),
-      server({ type: 'error', channel: 0, code: 'LAB_PREPARING', message: 'Préparation de votre lab…', hint: 'Quelques secondes.' }),
+      server({
+        type: 'error',
+        channel: 0,
+        code: 'LAB_PREPARING',
+        message: 'Préparation de votre lab…',
+        hint: 'Quelques secondes.',
+      }),
     ]);
     expect(preparing.message).toBe('Préparation de votre lab…\nQuelques secondes.');
     const failed = reduce(preparing, { type: 'replay', reason: 'Votre lab personnel n’a pas pu être préparé.' });
-    expect(failed).toMatchObject({ replaying: true, replayReason: 'Votre lab personnel n’a pas pu être préparé.', message: undefined });
+    expect(failed).toMatchObject({
+      replaying: true,
+      replayReason: 'Votre lab personnel n’a pas pu être préparé.',
+      message: undefined,
+    });
     expect(badge(failed)).toBe('replay');
     expect(reduce(failed, { type: 'go-live' }).replayReason).toBeUndefined();
   });

@@ -73,7 +73,12 @@ describe('printLayout', () => {
     // A row with text past the column is folded, its text kept whole.
     expect(rows[2]?.text).toBe(full.slice(0, fold));
     expect(rows.slice(3).every((row) => row.continued)).toBe(true);
-    expect(rows.slice(2).map((row, i) => (i === 0 ? row.text : row.text.slice(PRINT_CONTINUED.length))).join('')).toBe(full);
+    expect(
+      rows
+        .slice(2)
+        .map((row, i) => (i === 0 ? row.text : row.text.slice(PRINT_CONTINUED.length)))
+        .join(''),
+    ).toBe(full);
   });
 
   it('folds for a narrower column when the slide text needs the room', () => {
@@ -97,7 +102,13 @@ describe('printLayout', () => {
 
   it("carries the build's own cut into its count", () => {
     const lines = Array.from({ length: 70 }, (_, i) => `l${i}\r\n`).join('');
-    const parsed = parseCast([JSON.stringify({ version: 2, width: 80, height: 24 }), JSON.stringify([0, 'm', 'ls']), JSON.stringify([0.1, 'o', `ls\r\n${lines}$ `])].join('\n'));
+    const parsed = parseCast(
+      [
+        JSON.stringify({ version: 2, width: 80, height: 24 }),
+        JSON.stringify([0, 'm', 'ls']),
+        JSON.stringify([0.1, 'o', `ls\r\n${lines}$ `]),
+      ].join('\n'),
+    );
     if (!parsed.ok) throw new Error(parsed.message);
     const transcript = Object.fromEntries(castTranscript(parsed.cast));
     const rows = printLayout([ls], transcript, 80).rows;

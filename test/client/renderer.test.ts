@@ -9,7 +9,11 @@ describe('isHardwareRenderer', () => {
   });
 
   it('refuses software rasterisers and an unknown renderer', () => {
-    expect(isHardwareRenderer('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)')).toBe(false);
+    expect(
+      isHardwareRenderer(
+        'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)',
+      ),
+    ).toBe(false);
     expect(isHardwareRenderer('llvmpipe (LLVM 15.0.6, 256 bits)')).toBe(false);
     expect(isHardwareRenderer('Microsoft Basic Render Driver')).toBe(false);
     expect(isHardwareRenderer('')).toBe(false);

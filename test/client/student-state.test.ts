@@ -21,7 +21,12 @@ const welcome = (role: 'presenter' | 'audience' | 'student', handsOn = true): St
 const run = (model: StudentModel, events: readonly StudentEvent[]): StudentModel => events.reduce(reduceStudent, model);
 const taken: StudentEvent = {
   type: 'join-answer',
-  answer: { ok: false, code: 'NAME_TAKEN', message: 'Ce nom est déjà pris dans la classe.', hint: 'Ajoutez l’initiale de votre nom, ou un chiffre.' },
+  answer: {
+    ok: false,
+    code: 'NAME_TAKEN',
+    message: 'Ce nom est déjà pris dans la classe.',
+    hint: 'Ajoutez l’initiale de votre nom, ou un chiffre.',
+  },
 };
 const joined: StudentEvent = { type: 'join-answer', answer: { ok: true, student: alice } };
 
@@ -42,7 +47,13 @@ describe('the audience of a hands-on class', () => {
     expect(sent.form?.pending).toBe(true);
     // A refusal shows the server's message and hint, and the form stays open to correct the name.
     const refused = reduceStudent(sent, taken);
-    expect(refused.form).toEqual({ pending: false, error: { message: 'Ce nom est déjà pris dans la classe.', hint: 'Ajoutez l’initiale de votre nom, ou un chiffre.' } });
+    expect(refused.form).toEqual({
+      pending: false,
+      error: {
+        message: 'Ce nom est déjà pris dans la classe.',
+        hint: 'Ajoutez l’initiale de votre nom, ou un chiffre.',
+      },
+    });
     expect(reduceStudent(refused, { type: 'join-sent' }).form).toEqual({ pending: true, error: undefined });
     // Accepted: the form goes; the page is a student's once it reconnected (the welcome says so).
     const accepted = run(refused, [{ type: 'join-sent' }, joined]);
@@ -58,7 +69,11 @@ describe('the audience of a hands-on class', () => {
     const student = run(initialStudentModel('own'), [welcome('student')]);
     expect(ownLabs(student)).toBe(true);
     const following = reduceStudent(student, { type: 'choose', labs: 'presenter' });
-    expect({ own: ownLabs(following), follows: followsPresenter(following), form: following.form }).toEqual({ own: false, follows: true, form: undefined });
+    expect({ own: ownLabs(following), follows: followsPresenter(following), form: following.form }).toEqual({
+      own: false,
+      follows: true,
+      form: undefined,
+    });
     expect(barLabel(following, false)).toBe('● Vous suivez le présentateur');
     expect(barLabel(following, true)).toBe('Navigation libre');
     const back = reduceStudent(following, { type: 'choose', labs: 'own' });
@@ -75,7 +90,11 @@ describe('the audience of a hands-on class', () => {
 
   it('forgets a remembered choice of its own labs when the page is no longer a student’s', () => {
     const back = run(initialStudentModel('own'), [welcome('audience')]);
-    expect({ labs: back.labs, own: ownLabs(back), follows: followsPresenter(back) }).toEqual({ labs: 'presenter', own: false, follows: true });
+    expect({ labs: back.labs, own: ownLabs(back), follows: followsPresenter(back) }).toEqual({
+      labs: 'presenter',
+      own: false,
+      follows: true,
+    });
   });
 
   it('cancels the form, but not while the answer is awaited', () => {
@@ -94,7 +113,11 @@ describe('the audience of a hands-on class', () => {
     const ended = reduceStudent(student, { type: 'class-ended' });
     expect(ended).toMatchObject({ ended: true, labs: 'presenter', student: undefined });
     const audience = reduceStudent(ended, welcome('audience'));
-    expect({ follows: followsPresenter(audience), ended: audience.ended, offers: offersOwnLabs(audience) }).toEqual({ follows: true, ended: true, offers: true });
+    expect({ follows: followsPresenter(audience), ended: audience.ended, offers: offersOwnLabs(audience) }).toEqual({
+      follows: true,
+      ended: true,
+      offers: true,
+    });
     expect(reduceStudent(audience, { type: 'dismiss-ended' }).ended).toBe(false);
   });
 
@@ -103,7 +126,9 @@ describe('the audience of a hands-on class', () => {
       const model = run(initialStudentModel('presenter'), [welcome(role), { type: 'choose', labs: 'own' }]);
       expect(model.form).toBeUndefined();
     }
-    expect(run(initialStudentModel('presenter'), [welcome('audience', false), { type: 'choose', labs: 'own' }]).form).toBeUndefined();
+    expect(
+      run(initialStudentModel('presenter'), [welcome('audience', false), { type: 'choose', labs: 'own' }]).form,
+    ).toBeUndefined();
     // A form open when the page turns student (joined from another tab) closes.
     const open = run(initialStudentModel('presenter'), [welcome('audience'), { type: 'choose', labs: 'own' }]);
     expect(reduceStudent(open, welcome('student')).form).toBeUndefined();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allPassed, buttonOf, initialVerify, linesOf, reduceVerify, type VerifyState } from '../../src/client/exercise/verify-state.ts';
+import {
+  allPassed,
+  buttonOf,
+  initialVerify,
+  linesOf,
+  reduceVerify,
+  type VerifyState,
+} from '../../src/client/exercise/verify-state.ts';
 
 const fail = { check: 'exists', state: 'fail' as const, hint: 'Créez fait.txt.' };
 const pass = { check: 'exists', state: 'pass' as const };
@@ -28,7 +35,10 @@ describe('« Vérifier », transition by transition', () => {
   it('says a timeout or an error as such, and a refusal with its hint', () => {
     const results = [{ check: 'slow', state: 'timeout' as const, message: 'pas de réponse en 20 s' }];
     expect(linesOf({ phase: 'done', results })).toEqual([{ mark: '!', text: 'slow : pas de réponse en 20 s' }]);
-    const refused = reduceVerify({ phase: 'running' }, { type: 'refused', message: 'Vérification déjà en cours.', hint: 'Attendez son résultat.' });
+    const refused = reduceVerify(
+      { phase: 'running' },
+      { type: 'refused', message: 'Vérification déjà en cours.', hint: 'Attendez son résultat.' },
+    );
     expect(linesOf(refused)).toEqual([{ mark: '!', text: 'Vérification déjà en cours. Attendez son résultat.' }]);
     // A stray answer or refusal changes nothing when nothing was asked.
     expect(reduceVerify(initialVerify, { type: 'verified', results: [pass] })).toBe(initialVerify);
@@ -42,7 +52,10 @@ describe('« Vérifier », transition by transition', () => {
     expect(linesOf(noLab)[0]?.text).toMatch(/lab en direct/);
     expect(reduceVerify(noLab, { type: 'press' })).toBe(noLab);
     expect(reduceVerify(noLab, { type: 'live', live: true })).toEqual({ phase: 'idle' });
-    expect(reduceVerify({ phase: 'running' }, { type: 'live', live: false })).toMatchObject({ phase: 'failed', message: expect.stringMatching(/interrompue/) });
+    expect(reduceVerify({ phase: 'running' }, { type: 'live', live: false })).toMatchObject({
+      phase: 'failed',
+      message: expect.stringMatching(/interrompue/),
+    });
     const done: VerifyState = { phase: 'done', results: [pass] };
     expect(reduceVerify(done, { type: 'live', live: false })).toBe(done);
   });

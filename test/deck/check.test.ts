@@ -7,7 +7,9 @@ const exists = (files: string[]) => (path: string) => files.includes(path);
 
 describe('checkDeck', () => {
   it('accepts a consistent deck', () => {
-    const deck = deckOf('name: agenda\n[Cloud](#cloud)\n---\ntemplate: agenda\nname: cloud\n.figure.w400[![Schéma](img/a.svg)]');
+    const deck = deckOf(
+      'name: agenda\n[Cloud](#cloud)\n---\ntemplate: agenda\nname: cloud\n.figure.w400[![Schéma](img/a.svg)]',
+    );
     expect(checkDeck(deck, exists(['img/a.svg']))).toEqual([]);
   });
 
@@ -37,17 +39,26 @@ describe('checkDeck', () => {
   });
 
   it('marks a missing figure under img/ as one a placeholder can stand for, not a missing file', () => {
-    const problems = checkDeck(deckOf('.figure[![Schéma Nova](img/nova.svg)]\n\n[t](labs/heat/absent.yaml)'), exists([]));
+    const problems = checkDeck(
+      deckOf('.figure[![Schéma Nova](img/nova.svg)]\n\n[t](labs/heat/absent.yaml)'),
+      exists([]),
+    );
     expect(problems.map((p) => p.missingFigure)).toEqual([{ path: 'img/nova.svg', alt: 'Schéma Nova' }, undefined]);
   });
 
   it('asks for a blank line before a figure, which markdown would otherwise fold into a list', () => {
-    const problems = checkDeck(deckOf('- un point\n.figure.w400[![x](img/a.svg)]\n\n.figure[![y](img/a.svg)]'), exists(['img/a.svg']));
+    const problems = checkDeck(
+      deckOf('- un point\n.figure.w400[![x](img/a.svg)]\n\n.figure[![y](img/a.svg)]'),
+      exists(['img/a.svg']),
+    );
     expect(problems.map((p) => p.line)).toEqual([2]);
   });
 
   it('refuses raw HTML images and inline styles, which the CSP would block', () => {
-    const problems = checkDeck(deckOf('<p style="text-align:center;"><img src="img/a.svg"/></p>'), exists(['img/a.svg']));
+    const problems = checkDeck(
+      deckOf('<p style="text-align:center;"><img src="img/a.svg"/></p>'),
+      exists(['img/a.svg']),
+    );
     expect(problems[0]?.message).toContain('raw HTML');
   });
 });

@@ -11,7 +11,16 @@ const slideOf = (text: string) => {
 describe('slideCommands', () => {
   it('finds *$ lines in code blocks only, with their file line', () => {
     const slide = slideOf(
-      ['## Démo', '*$ pas une commande', '```shell', '*$ qemu-img create -f qcow2 /tmp/img.qcow2 6G', 'Formatting ...', '$ ls', '*$ ls -lha', '```'].join('\n'),
+      [
+        '## Démo',
+        '*$ pas une commande',
+        '```shell',
+        '*$ qemu-img create -f qcow2 /tmp/img.qcow2 6G',
+        'Formatting ...',
+        '$ ls',
+        '*$ ls -lha',
+        '```',
+      ].join('\n'),
     );
     expect(slideCommands(slide)).toEqual([
       { line: 4, index: 0, text: 'qemu-img create -f qcow2 /tmp/img.qcow2 6G' },
@@ -21,7 +30,15 @@ describe('slideCommands', () => {
 
   it('joins backslash continuations, with or without the * marker', () => {
     const slide = slideOf(
-      ['```shell', '*$ nova boot --flavor 2 \\', '* --block-device source=image,id=x \\', '* vm1', '*$ nova boot --image a \\', '  --hint h=1 b', '```'].join('\n'),
+      [
+        '```shell',
+        '*$ nova boot --flavor 2 \\',
+        '* --block-device source=image,id=x \\',
+        '* vm1',
+        '*$ nova boot --image a \\',
+        '  --hint h=1 b',
+        '```',
+      ].join('\n'),
     );
     expect(slideCommands(slide).map((c) => c.text)).toEqual([
       'nova boot --flavor 2 --block-device source=image,id=x vm1',

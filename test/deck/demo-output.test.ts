@@ -50,9 +50,13 @@ function outputUnderCommands(block: readonly CodeLine[], labFile: (name: string)
   let cat: { name: string; lines: CodeLine[] } | undefined;
   const closeCat = () => {
     if (cat === undefined) return;
-    const shown = cat.lines.map((l) => l.text).join('\n').trimEnd();
+    const shown = cat.lines
+      .map((l) => l.text)
+      .join('\n')
+      .trimEnd();
     const file = labFile(cat.name)?.trimEnd();
-    if (shown !== file) wrong.push(`${cat.lines[0]?.line ?? '?'}: « cat ${cat.name} » shows other text than the lab's file`);
+    if (shown !== file)
+      wrong.push(`${cat.lines[0]?.line ?? '?'}: « cat ${cat.name} » shows other text than the lab's file`);
     cat = undefined;
   };
   for (const { line, text } of block) {
@@ -88,25 +92,37 @@ describe('the demo slides', () => {
   it('leave the output of cloud commands to the terminal (the 2016 output goes to the notes)', () => {
     expect(cloudSlides.length).toBeGreaterThan(30);
     const found = cloudSlides.flatMap((slide) =>
-      visibleBlocks(slide).flatMap((block) => outputUnderCommands(block, readLabFile).map((w) => `slides/${slide.file}:${w}`)),
+      visibleBlocks(slide).flatMap((block) =>
+        outputUnderCommands(block, readLabFile).map((w) => `slides/${slide.file}:${w}`),
+      ),
     );
     expect(found).toEqual([]);
   });
 
   it('catch 2016 output under a command, and a cat that differs from the lab file', () => {
     const block = (lines: string[]) => lines.map((text, i) => ({ line: i + 1, text }));
-    expect(outputUnderCommands(block(['# cours 2016 : nova list', '*$ openstack server list', '| vm1 | BUILD |']), readLabFile)).toEqual([
-      '3: | vm1 | BUILD |',
-    ]);
-    expect(outputUnderCommands(block(['*$ openstack server create \\', '*    --wait vm1', '*moi@poste$ ssh vm', '$']), readLabFile)).toEqual([]);
-    expect(outputUnderCommands(block(['*$ cat cloud-config.yaml', '#cloud-config', 'password: 2016']), readLabFile)).toEqual([
-      '2: « cat cloud-config.yaml » shows other text than the lab\'s file',
-    ]);
+    expect(
+      outputUnderCommands(
+        block(['# cours 2016 : nova list', '*$ openstack server list', '| vm1 | BUILD |']),
+        readLabFile,
+      ),
+    ).toEqual(['3: | vm1 | BUILD |']);
+    expect(
+      outputUnderCommands(
+        block(['*$ openstack server create \\', '*    --wait vm1', '*moi@poste$ ssh vm', '$']),
+        readLabFile,
+      ),
+    ).toEqual([]);
+    expect(
+      outputUnderCommands(block(['*$ cat cloud-config.yaml', '#cloud-config', 'password: 2016']), readLabFile),
+    ).toEqual(["2: « cat cloud-config.yaml » shows other text than the lab's file"]);
   });
 
   it('show no stray highlight marker: a `*` after leading spaces is printed instead of highlighting', () => {
     const found = deck.slides.flatMap((slide) =>
-      visibleBlocks(slide).flatMap((block) => block.filter((l) => /^\s+\*/.test(l.text)).map((l) => `slides/${slide.file}:${l.line}`)),
+      visibleBlocks(slide).flatMap((block) =>
+        block.filter((l) => /^\s+\*/.test(l.text)).map((l) => `slides/${slide.file}:${l.line}`),
+      ),
     );
     expect(found).toEqual([]);
   });

@@ -34,7 +34,10 @@ describe('deckDemos', () => {
         name: 'exercice-chaine',
         slide: 0,
         commands: [],
-        solution: ['qemu-img create -f qcow2 -b base.qcow2 -F qcow2 ma-vm.qcow2 2G', 'qemu-img info --backing-chain ma-vm.qcow2'],
+        solution: [
+          'qemu-img create -f qcow2 -b base.qcow2 -F qcow2 ma-vm.qcow2 2G',
+          'qemu-img info --backing-chain ma-vm.qcow2',
+        ],
         path: 'labs/recordings/qemu/exercice-chaine.cast',
       },
     ]);

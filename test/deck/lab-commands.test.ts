@@ -7,14 +7,34 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const labs = new Map<string, LabCommands>([
-  ['qemu', { id: 'qemu', commands: { 'img-create': 'qemu-img create -f qcow2 /tmp/img.qcow2 6G', boot: 'qemu-system-x86_64 -m 256 -nographic -kernel vmlinuz' } }],
+  [
+    'qemu',
+    {
+      id: 'qemu',
+      commands: {
+        'img-create': 'qemu-img create -f qcow2 /tmp/img.qcow2 6G',
+        boot: 'qemu-system-x86_64 -m 256 -nographic -kernel vmlinuz',
+      },
+    },
+  ],
 ]);
 
 const deckOf = (text: string) => parseDeck([{ file: 'demo.md', text }]);
 
 describe('demo slides and their labs', () => {
   it('gives each command line of a lab slide the id its lab declares for the same text', () => {
-    const deck = deckOf(['lab: qemu', '# Démo', '```shell', '*$ qemu-img create -f qcow2  /tmp/img.qcow2 6G', 'Formatting ...', '*$ qemu-system-x86_64 -m 256 \\', '*    -nographic -kernel vmlinuz', '```'].join('\n'));
+    const deck = deckOf(
+      [
+        'lab: qemu',
+        '# Démo',
+        '```shell',
+        '*$ qemu-img create -f qcow2  /tmp/img.qcow2 6G',
+        'Formatting ...',
+        '*$ qemu-system-x86_64 -m 256 \\',
+        '*    -nographic -kernel vmlinuz',
+        '```',
+      ].join('\n'),
+    );
     const [slide] = deck.slides;
     if (!slide) throw new Error('no slide');
     expect(runnableCommands(slide, labs)).toEqual([
@@ -28,7 +48,11 @@ describe('demo slides and their labs', () => {
     const deck = deckOf(['lab: qemu', '# A', '```shell', '*$ rm -rf /', '```', '---', 'lab: nope', '# B'].join('\n'));
     const problems = checkLabSlides(deck, labs);
     expect(problems).toEqual([
-      { file: 'slides/demo.md', line: 4, message: expect.stringContaining('"rm -rf /" is not a command of labs/qemu/lab.json') },
+      {
+        file: 'slides/demo.md',
+        line: 4,
+        message: expect.stringContaining('"rm -rf /" is not a command of labs/qemu/lab.json'),
+      },
       { file: 'slides/demo.md', line: 7, message: expect.stringContaining('lab "nope" has no labs/nope/lab.json') },
     ]);
     const [first] = deck.slides;
@@ -37,7 +61,9 @@ describe('demo slides and their labs', () => {
   });
 
   it('leaves slides without a lab alone', () => {
-    expect(checkLabSlides(deckOf(['# Texte', '```shell', '*$ ps -aux | grep kvm', '```'].join('\n')), labs)).toEqual([]);
+    expect(checkLabSlides(deckOf(['# Texte', '```shell', '*$ ps -aux | grep kvm', '```'].join('\n')), labs)).toEqual(
+      [],
+    );
   });
 
   it('finds every command of the course’s demo slides in the project’s labs', () => {
@@ -49,8 +75,19 @@ describe('demo slides and their labs', () => {
     expect(demo.flatMap((s) => runnableCommands(s, projectLabs)).length).toBeGreaterThanOrEqual(15);
     // Every OpenStack chapter with commands runs them against the lab cloud.
     const cloudChapters = new Set(demo.filter((s) => s.properties['lab'] === 'cloud').map((s) => s.file));
-    for (const chapter of ['03-openstack', '04-keystone', '05-glance', '06-nova', '07-cinder', '08-neutron', '10-heat']) {
-      expect([...cloudChapters].some((file) => file.includes(chapter)), chapter).toBe(true);
+    for (const chapter of [
+      '03-openstack',
+      '04-keystone',
+      '05-glance',
+      '06-nova',
+      '07-cinder',
+      '08-neutron',
+      '10-heat',
+    ]) {
+      expect(
+        [...cloudChapters].some((file) => file.includes(chapter)),
+        chapter,
+      ).toBe(true);
     }
   });
 });

@@ -3,7 +3,9 @@ import { TRANSCRIPT_MAX_LINES, castColumns, castTranscript } from '../../src/dec
 import { parseCast, type Cast } from '../../src/protocol/asciicast.ts';
 
 function cast(events: [number, string, string][]): Cast {
-  const parsed = parseCast([JSON.stringify({ version: 2, width: 80, height: 24 }), ...events.map((e) => JSON.stringify(e))].join('\n'));
+  const parsed = parseCast(
+    [JSON.stringify({ version: 2, width: 80, height: 24 }), ...events.map((e) => JSON.stringify(e))].join('\n'),
+  );
   if (!parsed.ok) throw new Error(parsed.message);
   return parsed.cast;
 }
@@ -26,7 +28,13 @@ describe('castTranscript', () => {
 
   it('cuts long output and says how much was left out', () => {
     const lines = Array.from({ length: TRANSCRIPT_MAX_LINES + 5 }, (_, i) => `ligne ${i}\r\n`).join('');
-    const text = castTranscript(cast([[0, 'm', 'long'], [0.1, 'o', `seq\r\n${lines}$ `]])).get('long') ?? '';
+    const text =
+      castTranscript(
+        cast([
+          [0, 'm', 'long'],
+          [0.1, 'o', `seq\r\n${lines}$ `],
+        ]),
+      ).get('long') ?? '';
     expect(text.split('\n')).toHaveLength(TRANSCRIPT_MAX_LINES + 1);
     expect(text).toMatch(/\[… 5 lignes de plus\]$/);
   });
@@ -38,7 +46,9 @@ describe('castColumns', () => {
   });
 
   it('reads term.cols from an asciicast v3 header', () => {
-    expect(castColumns('{"version": 3, "term": {"cols": 72, "rows": 20, "type": "xterm-256color"}}\n[0.1, "o", "x"]')).toBe(72);
+    expect(
+      castColumns('{"version": 3, "term": {"cols": 72, "rows": 20, "type": "xterm-256color"}}\n[0.1, "o", "x"]'),
+    ).toBe(72);
   });
 
   it('says nothing for a header without a usable width', () => {

@@ -22,7 +22,10 @@ let problems: PageProblems;
 const shown = (page: Page): Promise<string> => page.evaluate(() => location.hash);
 
 beforeAll(async () => {
-  server = await spawnServer(['--classroom', '--host', '127.0.0.1', '--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
+  server = await spawnServer(['--classroom', '--host', '127.0.0.1', '--grace', '60'], {
+    labsDir: join(ROOT, 'labs'),
+    distDir: dist,
+  });
   const output = server.output();
   browser = await launchChromium();
   presenter = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -52,7 +55,11 @@ describe('a classroom', () => {
     await audience.waitForFunction((n) => location.hash === `#${n + 1}`, index);
     await audience.waitForSelector('.follow-bar[data-mode="follow"]');
     await presenter.waitForSelector(`${PANE}[data-state="live"]`);
-    await presenter.locator('.remark-visible .remark-code-line.runnable', { hasText: 'qemu-img create' }).first().locator('.run-command').click();
+    await presenter
+      .locator('.remark-visible .remark-code-line.runnable', { hasText: 'qemu-img create' })
+      .first()
+      .locator('.run-command')
+      .click();
     await audience.waitForSelector(`${PANE}[data-state="viewer"]`);
     await waitForPane(audience, /Formatting '\/tmp\/img\.qcow2'/);
     expect(await audience.locator('.remark-visible .run-command').count()).toBe(0);

@@ -75,8 +75,8 @@ describe('the built deck', () => {
       expect(slide.hash).toBe(`#${n}`);
       // Images load lazily in a hidden slide; give the visible one a moment before judging it.
       if (slide.brokenImages.length > 0) {
-        await page.waitForFunction(
-          () => [...document.querySelectorAll<HTMLImageElement>('.remark-visible img')].every((i) => i.complete),
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll<HTMLImageElement>('.remark-visible img')].every((i) => i.complete),
         );
         broken.push(...(await currentSlide(page)).brokenImages.map((src) => `#${n}: ${src}`));
       }

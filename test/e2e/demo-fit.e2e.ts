@@ -35,8 +35,8 @@ afterAll(async () => {
 /** The remark index of every demo slide (a slide with a lab pane). */
 function demoSlides(page: Page): Promise<number[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')].flatMap((content, index) =>
-      content.classList.contains('lab-slide') ? [index] : [],
+    [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')].flatMap(
+      (content, index) => (content.classList.contains('lab-slide') ? [index] : []),
     ),
   );
 }
@@ -46,7 +46,10 @@ async function replayToEnd(page: Page, index: number): Promise<string> {
   await page.evaluate((n) => (location.hash = `#${n + 1}`), index);
   await page.waitForSelector(`${PANE}[data-state="replay"]`);
   const seek = `${PANE} .lab-replay-seek`;
-  await page.waitForFunction((selector) => Number(document.querySelector<HTMLInputElement>(selector)?.max ?? 0) > 0, seek);
+  await page.waitForFunction(
+    (selector) => Number(document.querySelector<HTMLInputElement>(selector)?.max ?? 0) > 0,
+    seek,
+  );
   return page.evaluate((selector) => {
     const input = document.querySelector<HTMLInputElement>(selector);
     if (!input) return '';
@@ -74,7 +77,9 @@ describe('every demo fits its pane', () => {
         for (const line of fit.wrapped) problems.push(`${name}: wrapped « ${line} »`);
       }
       await screenshot(page, `fit-${size.width}`);
-      console.log(`${size.width}x${size.height}: ${slides.length} demos, ${problems.length} problems, smallest text ${smallest} px`);
+      console.log(
+        `${size.width}x${size.height}: ${slides.length} demos, ${problems.length} problems, smallest text ${smallest} px`,
+      );
       await page.close();
       expect(problems).toEqual([]);
     }, 600_000);

@@ -76,7 +76,10 @@ beforeAll(async () => {
   await student.waitForSelector(`${PANE}[data-state="live"] .lab-pane-badge`).catch(async (error: unknown) => {
     // What the pane and the server said (a lab not ready, say), for whoever reads the failure.
     await screenshot(student, 'exercise-class-join-failed');
-    throw new Error(`the student's own lab never went live; the pane shows:\n${await student.locator(PANE).innerText()}\nthe server said:\n${server.output().slice(-2000)}`, { cause: error });
+    throw new Error(
+      `the student's own lab never went live; the pane shows:\n${await student.locator(PANE).innerText()}\nthe server said:\n${server.output().slice(-2000)}`,
+      { cause: error },
+    );
   });
 }, 120_000);
 
@@ -111,7 +114,9 @@ describe('an exercise in a hands-on class', () => {
     expect(await stuck.innerText()).toMatch(/Alice\s+bloqué·e : 2 échecs/);
     expect(await stuck.isEnabled()).toBe(true);
     // The deck's other exercises have their rows too, in deck order, nobody done.
-    const keys = await presenter.locator('.class-panel .exercise-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['exercise']));
+    const keys = await presenter
+      .locator('.class-panel .exercise-row')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['exercise']));
     expect(keys[0]).toBe('qemu/qcow2-chaine');
     expect(keys.length).toBeGreaterThan(1);
     await screenshot(presenter, 'exercise-class-stuck');
@@ -129,12 +134,23 @@ describe('an exercise in a hands-on class', () => {
   });
 
   it('counts the exercise once the student has done it and got ✓, nobody stuck', async () => {
-    await typeInPane(student, 'qemu-img create -f qcow2 -b base.qcow2 -F qcow2 ma-vm.qcow2 2G', /Formatting 'ma-vm\.qcow2'/);
+    await typeInPane(
+      student,
+      'qemu-img create -f qcow2 -b base.qcow2 -F qcow2 ma-vm.qcow2 2G',
+      /Formatting 'ma-vm\.qcow2'/,
+    );
     await typeInPane(student, 'qemu-img info --backing-chain ma-vm.qcow2', /backing file: base\.qcow2/);
     // The presenter watched it happen in the read-only pane.
-    await presenter.waitForFunction(() => (document.querySelector<HTMLElement>('.watch-dock .xterm-rows')?.innerText ?? '').includes('backing file: base.qcow2'));
+    await presenter.waitForFunction(() =>
+      (document.querySelector<HTMLElement>('.watch-dock .xterm-rows')?.innerText ?? '').includes(
+        'backing file: base.qcow2',
+      ),
+    );
     await verify(student);
-    await student.waitForFunction((control) => document.querySelector(`${control} li[data-mark="✓"]`) !== null, CONTROL);
+    await student.waitForFunction(
+      (control) => document.querySelector(`${control} li[data-mark="✓"]`) !== null,
+      CONTROL,
+    );
     expect(await student.locator(`${CONTROL} .verify-results`).innerText()).toContain('Bravo : tout est vérifié.');
 
     await presenter.locator('.watch-dock').getByRole('button', { name: 'Fermer ce terminal' }).click();

@@ -40,7 +40,9 @@ describe('an exercise slide with a live lab', () => {
     await page.keyboard.press('Enter');
     await waitForPane(page, /fait-42/);
     await button.click();
-    await page.waitForFunction((control) => document.querySelector(`${control} li[data-mark="✓"]`) !== null, CONTROL, { timeout: 60_000 });
+    await page.waitForFunction((control) => document.querySelector(`${control} li[data-mark="✓"]`) !== null, CONTROL, {
+      timeout: 60_000,
+    });
     expect(await results(page)).toContain('Bravo : tout est vérifié.');
     await screenshot(page, 'exercise-verified');
   }, 180_000);

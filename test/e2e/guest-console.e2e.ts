@@ -15,7 +15,9 @@ let page: Page;
 /** The pane terminal's size, as xterm.js has it. */
 function paneSize(): Promise<{ cols: number; rows: number }> {
   return page.evaluate((pane) => {
-    const terminal = (document.querySelector(pane) as (HTMLElement & { labTerminal?: { cols: number; rows: number } }) | null)?.labTerminal;
+    const terminal = (
+      document.querySelector(pane) as (HTMLElement & { labTerminal?: { cols: number; rows: number } }) | null
+    )?.labTerminal;
     return { cols: terminal?.cols ?? 0, rows: terminal?.rows ?? 0 };
   }, PANE);
 }
@@ -50,7 +52,9 @@ describe('the guest console in the qemu pane', () => {
 
   it('gets one answer per query: the pane itself answers none', async () => {
     // Non-canonical without echo, as a program reading the answer sets its terminal: the answer has no newline.
-    await typeInPane(`s=$(stty -g); stty -icanon -echo; printf '\\e[6n'; read -t 2 -d R a; read -t 2 -d R b; stty $s; echo "one<\${a#*[}> two<\${b#*[}>"`);
+    await typeInPane(
+      `s=$(stty -g); stty -icanon -echo; printf '\\e[6n'; read -t 2 -d R a; read -t 2 -d R b; stty $s; echo "one<\${a#*[}> two<\${b#*[}>"`,
+    );
     await waitForPane(page, /^one<\d+;\d+> two<>$/m, 15_000);
   });
 
@@ -58,7 +62,9 @@ describe('the guest console in the qemu pane', () => {
     const long = `echo debut-${'abcdefghij'.repeat(8)}-fin`;
     await typeInPane(long);
     await waitForPane(page, /^debut-(abcdefghij){8}-fin$/m);
-    const rows = (await page.evaluate((pane) => document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '', PANE))
+    const rows = (
+      await page.evaluate((pane) => document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '', PANE)
+    )
       .replace(/\u00a0/g, ' ')
       .split('\n');
     const at = rows.findIndex((row) => row.startsWith('root@tiny:/# echo debut-'));

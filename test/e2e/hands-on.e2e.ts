@@ -37,7 +37,8 @@ async function newPage(url: string): Promise<Page> {
 
 const bar = (page: Page) => page.locator('.follow-bar');
 const ownButton = (page: Page) => page.getByRole('button', { name: 'Mon propre lab' });
-const followButton = (page: Page) => page.locator('.labs-choice').getByRole('button', { name: 'Suivre le présentateur' });
+const followButton = (page: Page) =>
+  page.locator('.labs-choice').getByRole('button', { name: 'Suivre le présentateur' });
 
 /** Types a command into the visible pane (the page must be its writer) and waits for `expected`. */
 async function typeInPane(page: Page, command: string, expected: RegExp): Promise<void> {
@@ -53,10 +54,16 @@ async function typeInPane(page: Page, command: string, expected: RegExp): Promis
  */
 function listedServers(text: string): { id: string; name: string }[] {
   const listing = text.slice(text.lastIndexOf('$ openstack server list'));
-  const rows = listing.split('\n').filter((line) => line.startsWith('|')).slice(1);
+  const rows = listing
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .slice(1);
   const servers: { id: string; name: string }[] = [];
   for (const row of rows) {
-    const [id = '', name = ''] = row.split('|').slice(1, -1).map((cell) => cell.trim());
+    const [id = '', name = ''] = row
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     const last = servers.at(-1);
     if (name === '' && last) last.id += id;
     else servers.push({ id, name });
@@ -74,7 +81,10 @@ async function joinAs(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await spawnServer(['--hands-on', '--host', '127.0.0.1', '--grace', '60'], { labsDir: join(ROOT, 'labs'), distDir: dist });
+  server = await spawnServer(['--hands-on', '--host', '127.0.0.1', '--grace', '60'], {
+    labsDir: join(ROOT, 'labs'),
+    distDir: dist,
+  });
   audienceUrl = /Public \(lecture seule\) : (\S+)/.exec(server.output())?.[1] ?? '';
   browser = await launchChromium();
   presenter = await newPage(server.target.url);
@@ -160,8 +170,13 @@ describe('a hands-on class', () => {
     await panel.waitFor({ state: 'visible' });
     const row = (name: string) => panel.locator('.class-row', { hasText: name });
     // The slide as its number shows on screen (« 29 / 182 »: remark does not count steps there).
-    const shownNumber = (await presenter.locator('.remark-visible .remark-slide-number').innerText()).split('/')[0]?.trim();
-    for (const [name, echo] of [['Alice', 'echo alice'], ['Bruno', 'echo bruno']] as const) {
+    const shownNumber = (await presenter.locator('.remark-visible .remark-slide-number').innerText())
+      .split('/')[0]
+      ?.trim();
+    for (const [name, echo] of [
+      ['Alice', 'echo alice'],
+      ['Bruno', 'echo bruno'],
+    ] as const) {
       await expect.poll(() => row(name).innerText()).toContain(echo);
       const text = await row(name).innerText();
       expect(text).toContain('connecté');
@@ -178,7 +193,9 @@ describe('a hands-on class', () => {
     await watched.waitFor({ state: 'visible' });
     expect(await watched.locator('.lab-pane-title').innerText()).toContain('Bruno');
     await presenter.waitForSelector('.watch-dock .lab-pane[data-state="viewer"]');
-    await presenter.waitForFunction(() => (document.querySelector<HTMLElement>('.watch-dock .xterm-rows')?.innerText ?? '').includes('bruno-42'));
+    await presenter.waitForFunction(() =>
+      (document.querySelector<HTMLElement>('.watch-dock .xterm-rows')?.innerText ?? '').includes('bruno-42'),
+    );
     // Typing into the watched terminal reaches nobody.
     await watched.locator('.xterm').click();
     await presenter.keyboard.type('echo du-presentateur');
@@ -203,7 +220,10 @@ describe('a hands-on class', () => {
     await alice.waitForSelector('.follow-bar[data-mode="follow"]');
     await alice.waitForFunction((n) => location.hash === `#${n + 1}`, slide);
     await alice.waitForSelector(`${PANE}[data-state="viewer"]`);
-    await alice.waitForFunction((pane) => !(document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('alice-42'), PANE);
+    await alice.waitForFunction(
+      (pane) => !(document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('alice-42'),
+      PANE,
+    );
     expect(await alice.locator('.remark-visible .run-command').count()).toBe(0);
     await ownButton(alice).click();
     expect(await alice.locator('.join-form').isVisible()).toBe(false);
@@ -219,7 +239,8 @@ describe('a hands-on class', () => {
   });
 
   it('creates each student’s server in their own cloud project: each lists only their own vm1', async () => {
-    const create = 'openstack server create --flavor m1.tiny --image cirros-0.3.4-x86_64-uec --network private --wait vm1';
+    const create =
+      'openstack server create --flavor m1.tiny --image cirros-0.3.4-x86_64-uec --network private --wait vm1';
     const createSlide = await demoSlideIndex(alice, create);
     const listSlide = await demoSlideIndex(alice, 'openstack server list');
     // Both at once: their projects are made while the panes say so (LAB_PREPARING), then ▶ shows.
@@ -244,7 +265,10 @@ describe('a hands-on class', () => {
       // The listing, whole: its table closed and the prompt back.
       await waitForPane(page, /\$ openstack server list\n\+[-+]+\n[\s\S]*\n\+[-+]+\s*\n.*@cloud:~\$/, 120_000);
       const servers = listedServers(await paneText(page));
-      expect(servers.map((server) => server.name), await paneText(page)).toEqual(['vm1']);
+      expect(
+        servers.map((server) => server.name),
+        await paneText(page),
+      ).toEqual(['vm1']);
       ids.push(servers[0]?.id ?? '');
     }
     expect(ids[0]).not.toBe(ids[1]);

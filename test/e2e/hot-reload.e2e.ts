@@ -22,7 +22,10 @@ let browser: Browser;
 beforeAll(async () => {
   const slides = join(fixtureRoot, 'slides');
   mkdirSync(slides);
-  writeFileSync(join(slides, 'deck.json'), JSON.stringify({ title: 'HMR', courseSlides: 3, chapters: ['a.md', 'b.md'] }));
+  writeFileSync(
+    join(slides, 'deck.json'),
+    JSON.stringify({ title: 'HMR', courseSlides: 3, chapters: ['a.md', 'b.md'] }),
+  );
   writeFileSync(join(slides, 'a.md'), '# Un\n\nPremière');
   writeFileSync(join(slides, 'b.md'), `${slide('Texte initial')}\n---\n# Trois`);
   server = await createServer({

@@ -46,7 +46,8 @@ function cell(page: Page): Promise<{ width: number; height: number }> {
   return page.evaluate((pane) => {
     const row = document.querySelector(`${pane} .xterm-rows > div`)?.getBoundingClientRect();
     const screen = document.querySelector(`${pane} .xterm-screen`)?.getBoundingClientRect();
-    const terminal = (document.querySelector(pane) as (HTMLElement & { labTerminal?: { cols: number } }) | null)?.labTerminal;
+    const terminal = (document.querySelector(pane) as (HTMLElement & { labTerminal?: { cols: number } }) | null)
+      ?.labTerminal;
     return { width: screen && terminal ? screen.width / terminal.cols : 0, height: row?.height ?? 0 };
   }, PANE);
 }
@@ -91,7 +92,10 @@ describe('the toolbar of a live pane', () => {
     await tool(page, 'Redémarrer le lab (shell neuf, dossier neuf)').click();
     // The new shell starts in its own fresh directory (~), and the screen no longer holds the old one.
     await waitForPane(page, /étudiant@qemu:~\$ /);
-    await page.waitForFunction((pane) => !document.querySelector(`${pane} .xterm-rows`)?.textContent?.includes('avant-42'), PANE);
+    await page.waitForFunction(
+      (pane) => !document.querySelector(`${pane} .xterm-rows`)?.textContent?.includes('avant-42'),
+      PANE,
+    );
     await page.waitForSelector(`${PANE} .lab-pane-message`, { state: 'hidden' });
     // Still gone a moment later: nothing brings the banner back.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -110,24 +114,44 @@ describe('the toolbar of a live pane', () => {
     const before = await cell(page);
     expect(before.height).toBeGreaterThan(0);
     await tool(page, 'Réduire la police').click();
-    const smaller = await settle(() => cell(page), (c) => c.height < before.height && c.width < before.width, 'A− cell');
+    const smaller = await settle(
+      () => cell(page),
+      (c) => c.height < before.height && c.width < before.width,
+      'A− cell',
+    );
     await tool(page, 'Agrandir la police').click();
-    const back = await settle(() => cell(page), (c) => c.height > smaller.height && c.width > smaller.width, 'A+ cell');
+    const back = await settle(
+      () => cell(page),
+      (c) => c.height > smaller.height && c.width > smaller.width,
+      'A+ cell',
+    );
     await tool(page, 'Agrandir la police').click();
-    await settle(() => cell(page), (c) => c.height > back.height && c.width > back.width, 'A+ again');
+    await settle(
+      () => cell(page),
+      (c) => c.height > back.height && c.width > back.width,
+      'A+ again',
+    );
     await waitForPane(page, /après-42/);
   });
 
   it('⇔ widens the pane, and a second press gives its width back', async () => {
     const before = await box(page);
     await tool(page, 'Élargir le terminal').click();
-    const wide = await settle(() => box(page), (b) => b.width > before.width * 1.2, 'widened pane');
+    const wide = await settle(
+      () => box(page),
+      (b) => b.width > before.width * 1.2,
+      'widened pane',
+    );
     // Whatever the grid does, the terminal uses the room it got: more columns, or larger characters.
     const terminal = await box(page, '.xterm-screen');
     expect(terminal.width).toBeGreaterThan(before.width * 0.8);
     expect(wide.width).toBeLessThanOrEqual(VIEWPORT.width);
     await tool(page, 'Élargir le terminal').click();
-    await settle(() => box(page), (b) => Math.abs(b.width - before.width) < 1, 'width given back');
+    await settle(
+      () => box(page),
+      (b) => Math.abs(b.width - before.width) < 1,
+      'width given back',
+    );
   });
 
   it('▭ folds the terminal away and keeps the header, a second press unfolds it', async () => {
@@ -141,25 +165,42 @@ describe('the toolbar of a live pane', () => {
     expect((await box(page)).height).toBeLessThan(before.height / 2);
     await tool(page, 'Replier le terminal').click();
     await body.waitFor({ state: 'visible' });
-    await settle(() => box(page), (b) => Math.abs(b.height - before.height) < 1, 'height given back');
+    await settle(
+      () => box(page),
+      (b) => Math.abs(b.height - before.height) < 1,
+      'height given back',
+    );
     await waitForPane(page, /après-42/);
   });
 
   it('⤢ makes the pane cover the window, and a second press puts it back', async () => {
     const before = await box(page);
     await tool(page, 'Plein écran').click();
-    const full = await settle(() => box(page), (b) => b.width >= VIEWPORT.width - 1 && b.height >= VIEWPORT.height - 1, 'full screen pane');
+    const full = await settle(
+      () => box(page),
+      (b) => b.width >= VIEWPORT.width - 1 && b.height >= VIEWPORT.height - 1,
+      'full screen pane',
+    );
     expect(full.x).toBeLessThanOrEqual(0.5);
     expect(full.y).toBeLessThanOrEqual(0.5);
     // Nothing of the slide shows above it: the pane is what is drawn at the window's corners and middle.
     const onTop = await page.evaluate(
-      ([pane, w, h]) => [[2, 2], [w - 3, h - 3], [w / 2, h / 2]].every(([x, y]) => document.elementFromPoint(x ?? 0, y ?? 0)?.closest(pane ?? '') !== null),
+      ([pane, w, h]) =>
+        [
+          [2, 2],
+          [w - 3, h - 3],
+          [w / 2, h / 2],
+        ].every(([x, y]) => document.elementFromPoint(x ?? 0, y ?? 0)?.closest(pane ?? '') !== null),
       [PANE, VIEWPORT.width, VIEWPORT.height] as const,
     );
     expect(onTop).toBe(true);
     await screenshot(page, 'pane-fullscreen');
     await tool(page, 'Plein écran').click();
-    await settle(() => box(page), (b) => Math.abs(b.width - before.width) < 1 && Math.abs(b.height - before.height) < 1, 'pane put back');
+    await settle(
+      () => box(page),
+      (b) => Math.abs(b.width - before.width) < 1 && Math.abs(b.height - before.height) < 1,
+      'pane put back',
+    );
     expect(problems.list).toEqual([]);
   });
 });
@@ -200,17 +241,23 @@ describe('the replay bar of a pane without server', () => {
     expect(await page.textContent(`${bar} button[title="Lire"]`)).toBe('▶');
     await page.click(`${bar} button[title="Lire"]`);
     await page.waitForSelector(`${bar}[data-state="playing"]`);
-    await page.waitForFunction(([css, from]) => Number((document.querySelector(css ?? '') as HTMLInputElement | null)?.value) > Number(from), [seek, paused] as const);
+    await page.waitForFunction(
+      ([css, from]) => Number((document.querySelector(css ?? '') as HTMLInputElement | null)?.value) > Number(from),
+      [seek, paused] as const,
+    );
     expect(await page.textContent(`${bar} button[title="Pause"]`)).toBe('❚❚');
   });
 
   it('goes back to the start: position 0 and the screen of the recording’s beginning', async () => {
     // The demo's end: the VM started in the background, listed by ps.
     await pause();
-    await page.locator(seek).fill(await page.getAttribute(seek, 'max') ?? '0');
+    await page.locator(seek).fill((await page.getAttribute(seek, 'max')) ?? '0');
     await waitForPane(page, /ps aux \| grep qemu-system \| fold -s\s+cours-l/);
     await page.click(`${bar} button[title="Revenir au début"]`);
-    await page.waitForFunction((css) => Number((document.querySelector(css) as HTMLInputElement | null)?.value) < 0.05, seek);
+    await page.waitForFunction(
+      (css) => Number((document.querySelector(css) as HTMLInputElement | null)?.value) < 0.05,
+      seek,
+    );
     expect(await paneText(page)).not.toMatch(/Formatting '\/tmp\/img\.qcow2'|ps aux \| grep qemu-system/);
     expect(await page.textContent(`${bar} .lab-replay-time`)).toMatch(/^0:00 \//);
   });
@@ -235,7 +282,10 @@ describe('the replay bar of a pane without server', () => {
     await waitForPane(page, /ps aux \| grep qemu-system \| fold -s\s+cours-l/);
     expect(await page.textContent(`${bar} .lab-replay-time`)).toMatch(/^(\d+:\d\d) \/ \1$/);
     await page.locator(seek).fill('0');
-    await page.waitForFunction((pane) => !/Formatting/.test(document.querySelector(`${pane} .xterm-rows`)?.textContent ?? ''), PANE);
+    await page.waitForFunction(
+      (pane) => !/Formatting/.test(document.querySelector(`${pane} .xterm-rows`)?.textContent ?? ''),
+      PANE,
+    );
   });
 
   it('plays faster at a higher speed, ×0.5 to ×4', async () => {
@@ -248,10 +298,14 @@ describe('the replay bar of a pane without server', () => {
       await page.selectOption(`${bar} .lab-replay-speed`, speed);
       const started = performance.now();
       await page.click(`${bar} button[title="Lire"]`);
-      await page.waitForFunction(([css, at]) => Number((document.querySelector(css ?? '') as HTMLInputElement | null)?.value) >= Number(at), [seek, target] as const, {
-        polling: 20,
-        timeout: 20_000,
-      });
+      await page.waitForFunction(
+        ([css, at]) => Number((document.querySelector(css ?? '') as HTMLInputElement | null)?.value) >= Number(at),
+        [seek, target] as const,
+        {
+          polling: 20,
+          timeout: 20_000,
+        },
+      );
       const elapsed = performance.now() - started;
       await pause();
       return elapsed;
@@ -261,7 +315,8 @@ describe('the replay bar of a pane without server', () => {
     const times: number[] = [];
     for (const speed of speeds) times.push(await took(speed));
     const shown = times.map((t) => Math.round(t)).join(', ');
-    for (let i = 1; i < times.length; i++) expect(times[i], `×${speeds[i]} against ×${speeds[i - 1]}: ${shown} ms`).toBeLessThan((times[i - 1] ?? 0) / 1.4);
+    for (let i = 1; i < times.length; i++)
+      expect(times[i], `×${speeds[i]} against ×${speeds[i - 1]}: ${shown} ms`).toBeLessThan((times[i - 1] ?? 0) / 1.4);
     await page.selectOption(`${bar} .lab-replay-speed`, '1');
   });
 

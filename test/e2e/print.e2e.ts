@@ -33,7 +33,9 @@ beforeAll(async () => {
   await page.evaluate(() => document.fonts.ready);
   await page.emulateMedia({ media: 'print' });
   // Print listeners (remark rescaling its slides, the transcripts fitting beside their text) run on the next frames.
-  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
 });
 
 afterAll(async () => {
@@ -46,14 +48,26 @@ describe('print', () => {
     const printed = await page.evaluate(() => {
       // The @page rule that wins: the last one in the cascade (remark's comes first and asks for 908 x 681).
       const sizes = [...document.styleSheets].flatMap((sheet) =>
-        [...sheet.cssRules].filter((rule): rule is CSSPageRule => rule instanceof CSSPageRule).map((rule) => rule.style.getPropertyValue('size')),
+        [...sheet.cssRules]
+          .filter((rule): rule is CSSPageRule => rule instanceof CSSPageRule)
+          .map((rule) => rule.style.getPropertyValue('size')),
       );
-      const slides = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container')].map((container, index) => {
-        const box = container.getBoundingClientRect();
-        const slide = container.querySelector('.remark-slide-scaler')?.getBoundingClientRect();
-        return { index, box: [box.width, box.height], slide: slide && [slide.left - box.left, slide.top - box.top, slide.width, slide.height] };
-      });
-      return { size: sizes.filter(Boolean).at(-1), slides, scaled: document.querySelector<HTMLElement>('.remark-slide-scaler')?.style.transform };
+      const slides = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container')].map(
+        (container, index) => {
+          const box = container.getBoundingClientRect();
+          const slide = container.querySelector('.remark-slide-scaler')?.getBoundingClientRect();
+          return {
+            index,
+            box: [box.width, box.height],
+            slide: slide && [slide.left - box.left, slide.top - box.top, slide.width, slide.height],
+          };
+        },
+      );
+      return {
+        size: sizes.filter(Boolean).at(-1),
+        slides,
+        scaled: document.querySelector<HTMLElement>('.remark-slide-scaler')?.style.transform,
+      };
     });
     expect(printed.size).toBe(`${SLIDE.width}px ${SLIDE.height}px`);
     // remark did rescale its slides for print (to its 4:3 page); the slide still fills the page.
@@ -87,7 +101,13 @@ describe('print', () => {
               range.setEnd(node, start + part.length);
               const rects = [...range.getClientRects()].filter((r) => r.width > 0);
               const all = range.getBoundingClientRect();
-              lines.push({ text: part, rows: new Set(rects.map((r) => Math.round(r.top))).size, width: all.width, cut: all.right > right + 0.5, bottom: all.bottom - box.top });
+              lines.push({
+                text: part,
+                rows: new Set(rects.map((r) => Math.round(r.top))).size,
+                width: all.width,
+                cut: all.right > right + 0.5,
+                bottom: all.bottom - box.top,
+              });
             }
             start += part.length + 1;
           }
@@ -105,17 +125,29 @@ describe('print', () => {
     let smallest = Infinity;
     for (const view of views) {
       smallest = Math.min(smallest, view.font);
-      expect({ slide: view.slide, font: view.font >= PRINT_FONT_MIN_PX, textFits: view.textFits }).toEqual({ slide: view.slide, font: true, textFits: true });
+      expect({ slide: view.slide, font: view.font >= PRINT_FONT_MIN_PX, textFits: view.textFits }).toEqual({
+        slide: view.slide,
+        font: true,
+        textFits: true,
+      });
       for (const line of view.lines) {
         // Drawn on one row, not cut at the column's right edge, not below its bottom.
-        const shown = { slide: view.slide, line: line.text, rows: line.rows, cut: line.cut, onPage: line.bottom <= view.height };
+        const shown = {
+          slide: view.slide,
+          line: line.text,
+          rows: line.rows,
+          cut: line.cut,
+          onPage: line.bottom <= view.height,
+        };
         expect(shown).toEqual({ ...shown, rows: 1, cut: false, onPage: true });
       }
     }
     // 9.5 px of a 1210 px page: about 7.1 pt.
     expect(smallest).toBeGreaterThanOrEqual(PRINT_FONT_MIN_PX);
     // Fira Mono's characters are MONO_ADVANCE em wide, which the font fitting counts on.
-    const line = views.flatMap((view) => view.lines.map((l) => ({ ...l, font: view.font }))).find((l) => l.text.length > 40);
+    const line = views
+      .flatMap((view) => view.lines.map((l) => ({ ...l, font: view.font })))
+      .find((l) => l.text.length > 40);
     expect(line && line.width / (line.text.length * line.font)).toBeCloseTo(MONO_ADVANCE, 2);
   });
 
@@ -123,7 +155,11 @@ describe('print', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deck-pdf-'));
     try {
       const pdf = join(dir, 'cours.pdf');
-      execFileSync('npx', ['tsx', join(ROOT, 'scripts/pdf.ts'), pdf, '--dist', dist], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
+      execFileSync('npx', ['tsx', join(ROOT, 'scripts/pdf.ts'), pdf, '--dist', dist], {
+        cwd: ROOT,
+        stdio: 'pipe',
+        timeout: 120_000,
+      });
       const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
       const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
       const [width, height] = (/^Page size:\s+([\d.]+) x ([\d.]+) pts/m.exec(info) ?? []).slice(1).map(Number);

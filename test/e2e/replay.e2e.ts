@@ -77,7 +77,9 @@ describe('replay without a lab server', () => {
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');
     expect(await page.evaluate(() => location.hash)).toBe(hash);
-    expect(await page.inputValue(`${PANE} .lab-replay-seek`)).not.toBe(await page.getAttribute(`${PANE} .lab-replay-seek`, 'max'));
+    expect(await page.inputValue(`${PANE} .lab-replay-seek`)).not.toBe(
+      await page.getAttribute(`${PANE} .lab-replay-seek`, 'max'),
+    );
     await page.selectOption(`${PANE} .lab-replay-speed`, '4');
     await page.click(`${PANE} .lab-replay-bar button[title="Lire"]`);
     await page.waitForSelector(`${PANE} .lab-replay-bar[data-state="ended"]`, { timeout: 20_000 });
@@ -96,7 +98,9 @@ describe('replay without a lab server', () => {
     await openDeck(other, files.url);
     await gotoReplaySlide(other, 'grep kvm /proc/modules');
     await other.waitForSelector(`${PANE} .lab-pane-message:not([hidden])`);
-    expect(await other.textContent(`${PANE} .lab-pane-message`)).toMatch(/Enregistrement illisible : recordings\/qemu\/cpu-flags\.cast, ligne \d+ .*Le début est rejoué/);
+    expect(await other.textContent(`${PANE} .lab-pane-message`)).toMatch(
+      /Enregistrement illisible : recordings\/qemu\/cpu-flags\.cast, ligne \d+ .*Le début est rejoué/,
+    );
     await other.close();
   });
 
@@ -104,11 +108,17 @@ describe('replay without a lab server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'asciinema-'));
     const file = join(dir, 'rec.cast');
     try {
-      const recorded = spawnSync('asciinema', ['rec', '--quiet', '--command', "printf 'enregistré par \\033[1masciinema\\033[0m\\n'", file], { encoding: 'utf8', stdio: 'ignore' });
+      const recorded = spawnSync(
+        'asciinema',
+        ['rec', '--quiet', '--command', "printf 'enregistré par \\033[1masciinema\\033[0m\\n'", file],
+        { encoding: 'utf8', stdio: 'ignore' },
+      );
       expect(recorded.status).toBe(0);
       const body = readFileSync(file, 'utf8');
       const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-      await other.route('**/recordings/qemu/cpu-flags.cast', (route) => route.fulfill({ body, contentType: 'application/x-asciicast' }));
+      await other.route('**/recordings/qemu/cpu-flags.cast', (route) =>
+        route.fulfill({ body, contentType: 'application/x-asciicast' }),
+      );
       await openDeck(other, files.url);
       await gotoReplaySlide(other, 'grep kvm /proc/modules');
       await waitForPane(other, /enregistré par asciinema/);
@@ -129,7 +139,9 @@ describe('replay without a lab server', () => {
       '',
     ].join('\n');
     const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await other.route('**/recordings/qemu/cpu-flags.cast', (route) => route.fulfill({ body, contentType: 'application/x-asciicast' }));
+    await other.route('**/recordings/qemu/cpu-flags.cast', (route) =>
+      route.fulfill({ body, contentType: 'application/x-asciicast' }),
+    );
     await openDeck(other, files.url);
     await gotoReplaySlide(other, 'grep kvm /proc/modules');
     await waitForPane(other, /colonne colonne[\s\S]*fin/);
@@ -148,8 +160,12 @@ describe('replay without a lab server', () => {
       const printed = slide.locator('.lab-print');
       expect(await printed.isVisible()).toBe(true);
       const text = await printed.innerText();
-      expect(text).toMatch(/\$ qemu-img create -b base\.qcow2 -F qcow2 -f qcow2 apache\.qcow2 10G\nFormatting 'apache\.qcow2'/);
-      expect(text).toMatch(/\$ qemu-img info apache\.qcow2\nimage: apache\.qcow2\n[\s\S]*virtual size: 10 GiB[\s\S]*backing file: base\.qcow2/);
+      expect(text).toMatch(
+        /\$ qemu-img create -b base\.qcow2 -F qcow2 -f qcow2 apache\.qcow2 10G\nFormatting 'apache\.qcow2'/,
+      );
+      expect(text).toMatch(
+        /\$ qemu-img info apache\.qcow2\nimage: apache\.qcow2\n[\s\S]*virtual size: 10 GiB[\s\S]*backing file: base\.qcow2/,
+      );
     } finally {
       await page.emulateMedia({ media: 'screen' });
     }

@@ -40,7 +40,9 @@ describe('▶ while the VM holds the terminal', () => {
     await waitForPane(page, /guest-42\s+root@tiny:\/# \s*$/);
     await runCommand(page, 'qemu-img create');
     await page.locator(NOTICE).waitFor({ state: 'visible' });
-    expect(await page.textContent(`${NOTICE} .lab-pane-notice-text`)).toBe('Commande non tapée : la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu.');
+    expect(await page.textContent(`${NOTICE} .lab-pane-notice-text`)).toBe(
+      'Commande non tapée : la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu.',
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await paneText(page)).toMatch(/guest-42\s+root@tiny:\/# \s*$/);
     await screenshot(page, 'run-busy-notice');
@@ -57,7 +59,10 @@ describe('▶ while the VM holds the terminal', () => {
     await page.keyboard.press('x');
     await waitForPane(page, /QEMU: Terminated\s+étudiant@qemu:~\$ \s*$/, 30_000);
     await runCommand(page, 'qemu-img create');
-    await waitForPane(page, /QEMU: Terminated\s+étudiant@qemu:~\$ qemu-img create -f qcow2 \/tmp\/img\.qcow2 6G\s+Formatting/);
+    await waitForPane(
+      page,
+      /QEMU: Terminated\s+étudiant@qemu:~\$ qemu-img create -f qcow2 \/tmp\/img\.qcow2 6G\s+Formatting/,
+    );
     expect(await page.locator(NOTICE).isVisible()).toBe(false);
     expect(problems.list).toEqual([]);
   }, 240_000);

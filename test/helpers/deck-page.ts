@@ -16,7 +16,9 @@ export async function openDeck(page: Page, url: string): Promise<void> {
 /** The remark index (0-based, steps counted) of the first demo slide whose code shows `text`. */
 export async function demoSlideIndex(page: Page, text: string): Promise<number> {
   const index = await page.evaluate((wanted) => {
-    const contents = [...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content')];
+    const contents = [
+      ...document.querySelectorAll('.remark-slides-area > .remark-slide-container .remark-slide-content'),
+    ];
     return contents.findIndex((c) => c.classList.contains('lab-slide') && (c.textContent ?? '').includes(wanted));
   }, text);
   // Thrown, not expect(): the bench drives the deck with these helpers too, outside vitest.
@@ -39,7 +41,10 @@ export function paneText(page: Page): Promise<string> {
 export async function waitForPane(page: Page, pattern: RegExp, timeout = 30_000): Promise<void> {
   try {
     await page.waitForFunction(
-      ([pane, source, flags]) => new RegExp(source ?? '', flags).test(document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? ''),
+      ([pane, source, flags]) =>
+        new RegExp(source ?? '', flags).test(
+          document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '',
+        ),
       [PANE, pattern.source, pattern.flags],
       { timeout, polling: 100 },
     );
@@ -55,5 +60,9 @@ export async function runCommandId(page: Page, id: string): Promise<void> {
 
 /** Clicks the run control of the visible slide's command line that starts with `command`. */
 export async function runCommand(page: Page, command: string): Promise<void> {
-  await page.locator('.remark-visible .remark-code-line.runnable', { hasText: command }).first().locator('.run-command').click();
+  await page
+    .locator('.remark-visible .remark-code-line.runnable', { hasText: command })
+    .first()
+    .locator('.run-command')
+    .click();
 }

@@ -17,7 +17,9 @@ type Server = Pick<TestServer, 'port' | 'origin' | 'presenterCookie' | 'audience
 export class LabClient extends ProtocolClient {
   static async connect(server: Server, options: ConnectOptions = {}): Promise<LabClient> {
     const role = options.role ?? 'presenter';
-    const cookie = options.cookie ?? (role === 'presenter' ? server.presenterCookie : role === 'audience' ? server.audienceCookie : undefined);
+    const cookie =
+      options.cookie ??
+      (role === 'presenter' ? server.presenterCookie : role === 'audience' ? server.audienceCookie : undefined);
     const origin = options.origin === undefined ? server.origin : options.origin;
     return new LabClient(await connectSocket({ port: server.port, origin, cookie }), options);
   }

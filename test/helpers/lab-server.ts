@@ -31,7 +31,10 @@ export function scratchDir(prefix: string): string {
 export function writeDistFixture(dir: string): void {
   mkdirSync(join(dir, 'assets'), { recursive: true });
   mkdirSync(join(dir, 'img'), { recursive: true });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>deck</title><script type="module" src="./assets/deck-abc123.js"></script>\n');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><title>deck</title><script type="module" src="./assets/deck-abc123.js"></script>\n',
+  );
   writeFileSync(join(dir, 'assets', 'deck-abc123.js'), 'console.log("deck");\n');
   writeFileSync(join(dir, 'assets', 'deck-abc123.css'), 'body { margin: 0 }\n');
   writeFileSync(join(dir, 'img', 'figure.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
@@ -68,7 +71,18 @@ export async function startLabServer(options: StartOptions = {}): Promise<TestSe
   const distDir = scratchDir('lab-dist');
   writeDistFixture(distDir);
   const config = resolveConfig(
-    ['--port', '0', '--labs', FIXTURE_LABS, '--state', stateDir, '--dist', distDir, '--audience', ...(options.argv ?? [])],
+    [
+      '--port',
+      '0',
+      '--labs',
+      FIXTURE_LABS,
+      '--state',
+      stateDir,
+      '--dist',
+      distDir,
+      '--audience',
+      ...(options.argv ?? []),
+    ],
     { LANG: 'C.UTF-8', ...options.env },
   );
   const server = await createLabServer(config);

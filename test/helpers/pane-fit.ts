@@ -41,7 +41,12 @@ export async function paneFit(page: Page): Promise<PaneFit> {
       const line = buffer.getLine(y);
       lines.push({ isWrapped: line?.isWrapped ?? false, text: line?.translateToString(true) ?? '' });
     }
-    return { cols: terminal.cols, rows: terminal.rows, fontPx: Math.round((terminal.options.fontSize ?? 0) * scale * 10) / 10, lines };
+    return {
+      cols: terminal.cols,
+      rows: terminal.rows,
+      fontPx: Math.round((terminal.options.fontSize ?? 0) * scale * 10) / 10,
+      lines,
+    };
   }, PANE);
   return { ...fit, wrapped: wrappedLines(rowsBuffer(lines)).map((text) => text.slice(0, 70)) };
 }

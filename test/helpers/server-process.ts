@@ -41,8 +41,26 @@ export async function spawnServer(args: readonly string[] = [], options: SpawnOp
   if (!options.distDir) writeDistFixture(distDir);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'server', 'main.ts'), '--port', '0', '--labs', options.labsDir ?? FIXTURE_LABS, '--state', stateDir, '--dist', distDir, '--audience', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', LANG: 'C.UTF-8', HOME: process.env['HOME'] ?? '/' } },
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src', 'server', 'main.ts'),
+      '--port',
+      '0',
+      '--labs',
+      options.labsDir ?? FIXTURE_LABS,
+      '--state',
+      stateDir,
+      '--dist',
+      distDir,
+      '--audience',
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '', LANG: 'C.UTF-8', HOME: process.env['HOME'] ?? '/' },
+    },
   );
   let output = '';
   child.stdout?.on('data', (data: Buffer) => (output += data.toString()));

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { castDuration, castEventLine, castHeaderLine, castMarkers, parseCast, parseResize } from '../../src/protocol/asciicast.ts';
+import {
+  castDuration,
+  castEventLine,
+  castHeaderLine,
+  castMarkers,
+  parseCast,
+  parseResize,
+} from '../../src/protocol/asciicast.ts';
 
 const HEADER = '{"version": 2, "width": 80, "height": 24, "timestamp": 1700000000, "env": {"SHELL": "/bin/bash"}}';
 
 describe('parseCast', () => {
   it('reads the header and the events, skipping codes it does not know', () => {
-    const text = [HEADER, '[0.1, "o", "$ "]', '[0.5, "m", "img-create"]', '[0.6, "i", "ls\\r"]', '[0.7, "x", "future"]', '[1.0, "r", "100x30"]', ''].join('\n');
+    const text = [
+      HEADER,
+      '[0.1, "o", "$ "]',
+      '[0.5, "m", "img-create"]',
+      '[0.6, "i", "ls\\r"]',
+      '[0.7, "x", "future"]',
+      '[1.0, "r", "100x30"]',
+      '',
+    ].join('\n');
     const parsed = parseCast(text);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -20,10 +35,24 @@ describe('parseCast', () => {
     expect(truncated).toMatchObject({ ok: false, line: 3, message: expect.stringContaining('truncated') });
     if (!truncated.ok) expect(truncated.partial?.events).toHaveLength(1);
     expect(parseCast('')).toMatchObject({ ok: false, line: 1 });
-    expect(parseCast('<html>404</html>')).toMatchObject({ ok: false, line: 1, message: expect.stringContaining('header') });
-    expect(parseCast('{"version": 1, "width": 80, "height": 24}')).toMatchObject({ ok: false, message: expect.stringContaining('v2 or v3') });
-    expect(parseCast('{"version": 2, "width": -1, "height": 24}')).toMatchObject({ ok: false, message: expect.stringContaining('width') });
-    expect(parseCast([HEADER, '[1, "o", "a"]', '[0.5, "o", "b"]'].join('\n'))).toMatchObject({ ok: false, line: 3, message: expect.stringContaining('backwards') });
+    expect(parseCast('<html>404</html>')).toMatchObject({
+      ok: false,
+      line: 1,
+      message: expect.stringContaining('header'),
+    });
+    expect(parseCast('{"version": 1, "width": 80, "height": 24}')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('v2 or v3'),
+    });
+    expect(parseCast('{"version": 2, "width": -1, "height": 24}')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('width'),
+    });
+    expect(parseCast([HEADER, '[1, "o", "a"]', '[0.5, "o", "b"]'].join('\n'))).toMatchObject({
+      ok: false,
+      line: 3,
+      message: expect.stringContaining('backwards'),
+    });
     expect(parseCast([HEADER, '[1, "o"]'].join('\n'))).toMatchObject({ ok: false, line: 2 });
   });
 
@@ -41,7 +70,13 @@ describe('parseCast', () => {
     const parsed = parseCast(text);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.cast.header).toEqual({ version: 3, width: 160, height: 40, timestamp: 1700000000, idle_time_limit: 2 });
+    expect(parsed.cast.header).toEqual({
+      version: 3,
+      width: 160,
+      height: 40,
+      timestamp: 1700000000,
+      idle_time_limit: 2,
+    });
     expect(parsed.cast.events.map((e) => [e.time, e.code])).toEqual([
       [0.25, 'o'],
       [0.75, 'm'],
@@ -49,12 +84,21 @@ describe('parseCast', () => {
       [2, 'r'],
     ]);
     expect(castMarkers(parsed.cast)).toEqual([{ time: 0.75, label: 'first', index: 1 }]);
-    expect(parseCast('{"version": 3, "term": {"cols": 80}}')).toMatchObject({ ok: false, message: expect.stringContaining('term.rows') });
-    expect(parseCast('{"version": 3, "term": {"cols": 80, "rows": 24}}\n[-1, "o", "a"]')).toMatchObject({ ok: false, line: 2 });
+    expect(parseCast('{"version": 3, "term": {"cols": 80}}')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('term.rows'),
+    });
+    expect(parseCast('{"version": 3, "term": {"cols": 80, "rows": 24}}\n[-1, "o", "a"]')).toMatchObject({
+      ok: false,
+      line: 2,
+    });
   });
 
   it('round-trips what castHeaderLine and castEventLine write', () => {
-    const text = [castHeaderLine({ version: 2, width: 100, height: 30, title: 'qemu' }), castEventLine({ time: 1.23456789, code: 'o', data: 'é\u001b[0m' })].join('\n');
+    const text = [
+      castHeaderLine({ version: 2, width: 100, height: 30, title: 'qemu' }),
+      castEventLine({ time: 1.23456789, code: 'o', data: 'é\u001b[0m' }),
+    ].join('\n');
     const parsed = parseCast(text);
     expect(parsed.ok && parsed.cast.events[0]).toEqual({ time: 1.234568, code: 'o', data: 'é\u001b[0m' });
   });

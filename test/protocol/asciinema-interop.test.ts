@@ -13,7 +13,8 @@ const RECORDINGS = join(import.meta.dirname, '..', '..', 'labs', 'recordings');
 
 function asciinema(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('asciinema', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.error) throw new Error(`asciinema cannot run (${result.error.message}): bash scripts/setup.sh installs it`);
+  if (result.error)
+    throw new Error(`asciinema cannot run (${result.error.message}): bash scripts/setup.sh installs it`);
   return result;
 }
 

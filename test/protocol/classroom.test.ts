@@ -3,7 +3,7 @@ import { nameKey, normalizeName, roomStudent, studentRoom } from '../../src/prot
 import { parseClientMessage, parseServerMessage } from '../../src/protocol/validate.ts';
 
 describe('display names', () => {
-  it('keeps letters of any script, digits, spaces and - \' . _, trimmed and with single spaces', () => {
+  it("keeps letters of any script, digits, spaces and - ' . _, trimmed and with single spaces", () => {
     expect(normalizeName('  Zoé   Dupont-Lefèvre ')).toEqual({ ok: true, name: 'Zoé Dupont-Lefèvre' });
     expect(normalizeName("O'Neil J.")).toEqual({ ok: true, name: "O'Neil J." });
     expect(normalizeName('Łukasz_2')).toEqual({ ok: true, name: 'Łukasz_2' });
@@ -35,11 +35,34 @@ describe('student rooms', () => {
 describe('class messages on the wire', () => {
   it('accept the hands-on messages and refuse malformed ones', () => {
     expect(parseClientMessage('{"type":"end-class"}')).toMatchObject({ ok: true });
-    expect(parseClientMessage('{"type":"end-class","all":true}')).toMatchObject({ ok: false, error: { code: 'BAD_MESSAGE' } });
-    const roster = { type: 'class', students: [{ id: 'a1', name: 'Zoé', connected: true, slide: 4, labs: ['shell'], last: { lab: 'shell', text: 'ls', exit: 0 } }] };
+    expect(parseClientMessage('{"type":"end-class","all":true}')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_MESSAGE' },
+    });
+    const roster = {
+      type: 'class',
+      students: [
+        {
+          id: 'a1',
+          name: 'Zoé',
+          connected: true,
+          slide: 4,
+          labs: ['shell'],
+          last: { lab: 'shell', text: 'ls', exit: 0 },
+        },
+      ],
+    };
     expect(parseServerMessage(JSON.stringify(roster))).toEqual({ ok: true, message: roster });
-    expect(parseServerMessage(JSON.stringify({ type: 'class', students: [{ id: 'A!', name: 'x', connected: true, labs: [] }] }))).toMatchObject({ ok: false });
+    expect(
+      parseServerMessage(
+        JSON.stringify({ type: 'class', students: [{ id: 'A!', name: 'x', connected: true, labs: [] }] }),
+      ),
+    ).toMatchObject({ ok: false });
     expect(parseServerMessage('{"type":"watched","channel":1,"watching":true}')).toMatchObject({ ok: true });
-    expect(parseServerMessage('{"type":"welcome","version":1,"role":"student","labs":[],"handsOn":true,"student":{"id":"a1","name":"Zoé"}}')).toMatchObject({ ok: true });
+    expect(
+      parseServerMessage(
+        '{"type":"welcome","version":1,"role":"student","labs":[],"handsOn":true,"student":{"id":"a1","name":"Zoé"}}',
+      ),
+    ).toMatchObject({ ok: true });
   });
 });

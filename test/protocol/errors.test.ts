@@ -12,7 +12,10 @@ describe('error codes', () => {
   });
 
   it('make values with a detail, or with a message and hint of their own', () => {
-    expect(errorValue('UNKNOWN_LAB', { detail: 'qemu' })).toEqual({ code: 'UNKNOWN_LAB', message: 'Lab inconnu : qemu' });
+    expect(errorValue('UNKNOWN_LAB', { detail: 'qemu' })).toEqual({
+      code: 'UNKNOWN_LAB',
+      message: 'Lab inconnu : qemu',
+    });
     expect(errorValue('LAB_TOOL_MISSING', { message: 'qemu-img manquant' })).toEqual({
       code: 'LAB_TOOL_MISSING',
       message: 'qemu-img manquant',

@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { parseLabDefinition } from '../../src/protocol/lab-definition.ts';
 
-const parse = (commands: unknown) => parseLabDefinition({ id: 'x', title: 'X', shell: ['sh'], commands }, 'x', '/labs/x', 'labs/x/lab.json', []);
+const parse = (commands: unknown) =>
+  parseLabDefinition({ id: 'x', title: 'X', shell: ['sh'], commands }, 'x', '/labs/x', 'labs/x/lab.json', []);
 const holds = { what: 'la VM tourne dans ce terminal', leave: 'Ctrl-A X pour quitter qemu', guest: true };
 
 describe('lab commands', () => {
   it('take a text, or an object with the text, its target and what holds the terminal', () => {
-    const lab = parse({ ls: 'ls -l', boot: { text: 'qemu -nographic', holds }, uname: { text: 'uname -a', target: 'guest' } });
+    const lab = parse({
+      ls: 'ls -l',
+      boot: { text: 'qemu -nographic', holds },
+      uname: { text: 'uname -a', target: 'guest' },
+    });
     expect(lab.commands).toEqual({ ls: 'ls -l', boot: 'qemu -nographic', uname: 'uname -a' });
-    expect(lab.commandInfo).toEqual({ ls: { target: 'host' }, boot: { target: 'host', holds }, uname: { target: 'guest' } });
-    expect(parse({ top: { text: 'top', holds: { what: 'top', leave: 'q' } } }).commandInfo['top']?.holds?.guest).toBe(false);
+    expect(lab.commandInfo).toEqual({
+      ls: { target: 'host' },
+      boot: { target: 'host', holds },
+      uname: { target: 'guest' },
+    });
+    expect(parse({ top: { text: 'top', holds: { what: 'top', leave: 'q' } } }).commandInfo['top']?.holds?.guest).toBe(
+      false,
+    );
   });
 
   it('name the faulty field', () => {

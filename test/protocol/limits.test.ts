@@ -17,7 +17,10 @@ describe('limits', () => {
   });
 
   it('sizes the connection cap above what flow control lets one page have in flight', () => {
-    const perChannel = Math.max(limits.HIGH_WATERMARK, limits.VIEWER_HIGH_WATERMARK) + limits.PTY_READ_MAX_BYTES + limits.BATCH_MAX_BYTES;
+    const perChannel =
+      Math.max(limits.HIGH_WATERMARK, limits.VIEWER_HIGH_WATERMARK) +
+      limits.PTY_READ_MAX_BYTES +
+      limits.BATCH_MAX_BYTES;
     expect(limits.CONNECTION_BUFFER_CAP).toBeGreaterThanOrEqual(limits.MAX_CHANNELS_PER_CLIENT * perChannel);
   });
 

@@ -1,5 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { AttachMessage, ClientMessage, ErrorMessage, LabInfo, ServerMessage } from '../../src/protocol/messages.ts';
+import type {
+  AttachMessage,
+  ClientMessage,
+  ErrorMessage,
+  LabInfo,
+  ServerMessage,
+} from '../../src/protocol/messages.ts';
 import {
   array,
   asOne,
@@ -45,7 +51,12 @@ describe('leaf schemas', () => {
   it('string and text: a string, within bounds, a missing one described like a wrong one', () => {
     expect(value(string().check(''))).toBe('');
     expect(said(string(), 3)).toBe('champ « (racine) » : texte attendu');
-    expect(said(string('nom attendu', (s) => s !== ''), '')).toBe('champ « (racine) » : nom attendu');
+    expect(
+      said(
+        string('nom attendu', (s) => s !== ''),
+        '',
+      ),
+    ).toBe('champ « (racine) » : nom attendu');
     expect(said(text(1, 3), 'abc')).toBe('ok');
     expect(said(text(1, 3), 'abcd')).toBe('champ « (racine) » : texte de 1 à 3 caractères attendu');
     expect(said(text(1, 3), undefined)).toBe('champ « (racine) » : texte de 1 à 3 caractères attendu');
@@ -60,10 +71,16 @@ describe('leaf schemas', () => {
 
   it('integer and number: finite numbers, integers within [min, max]', () => {
     expect(value(integer(0, 10).check(10))).toBe(10);
-    for (const bad of [11, -1, 1.5, '1', Number.NaN, Infinity]) expect(said(integer(0, 10), bad)).toBe('champ « (racine) » : entier entre 0 et 10 attendu');
+    for (const bad of [11, -1, 1.5, '1', Number.NaN, Infinity])
+      expect(said(integer(0, 10), bad)).toBe('champ « (racine) » : entier entre 0 et 10 attendu');
     expect(said(number(), 0.5)).toBe('ok');
     expect(said(number(), Infinity)).toBe('champ « (racine) » : nombre attendu');
-    expect(said(number('durée attendue', (n) => n > 0), 0)).toBe('champ « (racine) » : durée attendue');
+    expect(
+      said(
+        number('durée attendue', (n) => n > 0),
+        0,
+      ),
+    ).toBe('champ « (racine) » : durée attendue');
     expectTypeOf<Infer<ReturnType<typeof integer>>>().toEqualTypeOf<number>();
   });
 
@@ -104,7 +121,9 @@ describe('containers', () => {
     expect(said(list, [{ x: 1 }, { x: 'a' }])).toBe('champ « [1].x » : entier entre 0 et 9 attendu');
     expect(said(list, [])).toBe('champ « (racine) » : liste de 1 à 2 éléments attendue');
     expect(said(array(string(), { min: 1 }), [])).toBe('champ « (racine) » : liste non vide attendue');
-    expect(said(object({ points: list }), { points: [{ x: 1 }, { x: 2, z: 0 }] })).toBe('champ « points[1].z » : champ inconnu');
+    expect(said(object({ points: list }), { points: [{ x: 1 }, { x: 2, z: 0 }] })).toBe(
+      'champ « points[1].z » : champ inconnu',
+    );
     expectTypeOf<Infer<typeof list>>().toEqualTypeOf<readonly { readonly x: number; readonly label?: string }[]>();
   });
 
@@ -138,7 +157,9 @@ describe('containers', () => {
     expect(said(shape, { x: 1 })).toBe('champ « type » : une valeur parmi dot, clear attendue');
     expect(said(shape, 'dot')).toBe('champ « (racine) » : objet attendu');
     expect([...shape.tags]).toEqual(['dot', 'clear']);
-    expectTypeOf<Infer<typeof shape>>().toEqualTypeOf<{ readonly type: 'dot'; readonly x: number } | { readonly type: 'clear' }>();
+    expectTypeOf<Infer<typeof shape>>().toEqualTypeOf<
+      { readonly type: 'dot'; readonly x: number } | { readonly type: 'clear' }
+    >();
   });
 
   it('byKind: a field that is a string or an object', () => {
@@ -214,7 +235,11 @@ describe('types derived from the protocol’s schemas', () => {
   });
 
   it('the status body: what the server writes, the page reads back', () => {
-    const body: StatusBody = { version: 1, role: 'presenter', labs: [{ id: 'shell', title: 'Shell', ready: true, commands: ['hello'] }] };
+    const body: StatusBody = {
+      version: 1,
+      role: 'presenter',
+      labs: [{ id: 'shell', title: 'Shell', ready: true, commands: ['hello'] }],
+    };
     expect(parseStatusBody(JSON.parse(JSON.stringify(body)))).toEqual(body);
     expect(parseStatusBody({ version: 1, role: null, labs: [], error: 'Non connecté' })).toMatchObject({ role: null });
     expect(parseStatusBody({ version: 1, role: 'root', labs: [] })).toBeUndefined();

@@ -103,7 +103,12 @@ describe('parseClientMessage', () => {
 
 describe('parseServerMessage', () => {
   const SERVER: readonly ServerMessage[] = [
-    { type: 'welcome', version: 1, role: 'audience', labs: [{ id: 'shell', title: 'Shell', ready: false, reason: 'bash manquant', commands: ['a'] }] },
+    {
+      type: 'welcome',
+      version: 1,
+      role: 'audience',
+      labs: [{ id: 'shell', title: 'Shell', ready: false, reason: 'bash manquant', commands: ['a'] }],
+    },
     { type: 'attached', channel: 1, lab: 'shell', room: 'main', role: 'writer', cols: 80, rows: 24 },
     { type: 'snapshot', channel: 1, data: '', cols: 80, rows: 24 },
     { type: 'resized', channel: 1, cols: 100, rows: 30 },
@@ -122,7 +127,13 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage('{"type":"welcome","version":1,"role":"root","labs":[]}').ok).toBe(false);
     expect(parseServerMessage('{"type":"welcome","version":1,"role":"presenter","labs":[{"id":"x"}]}').ok).toBe(false);
     // Snapshots can be large: no size limit on this side.
-    const snapshot = encodeMessage({ type: 'snapshot', channel: 0, data: 'x'.repeat(2 * MAX_MESSAGE_BYTES), cols: 80, rows: 24 });
+    const snapshot = encodeMessage({
+      type: 'snapshot',
+      channel: 0,
+      data: 'x'.repeat(2 * MAX_MESSAGE_BYTES),
+      cols: 80,
+      rows: 24,
+    });
     expect(parseServerMessage(snapshot).ok).toBe(true);
   });
 });

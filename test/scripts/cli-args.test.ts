@@ -26,8 +26,14 @@ function refusal(argv: string[]): string {
 describe('parseCommandLine', () => {
   it('reads flags in both spellings, and the arguments around them', () => {
     const result = parseCommandLine(LINE, ['qemu', '--labs', 'x', '--quiet', 'cloud']);
-    expect(result).toMatchObject({ ok: true, args: { values: { labs: 'x', quiet: true }, positionals: ['qemu', 'cloud'] } });
-    expect(parseCommandLine(LINE, ['--labs=y'])).toMatchObject({ ok: true, args: { values: { labs: 'y' }, positionals: [] } });
+    expect(result).toMatchObject({
+      ok: true,
+      args: { values: { labs: 'x', quiet: true }, positionals: ['qemu', 'cloud'] },
+    });
+    expect(parseCommandLine(LINE, ['--labs=y'])).toMatchObject({
+      ok: true,
+      args: { values: { labs: 'y' }, positionals: [] },
+    });
   });
 
   it('refuses, in French and with the usage, an unknown flag, a missing value, a value too many, an argument too many', () => {
@@ -47,19 +53,49 @@ describe('parseCommandLine', () => {
 });
 
 function run(script: string, ...args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 describe('the scripts refuse a wrong command line with status 2, before doing anything', () => {
   it('labs:check, record, pdf, bench and contact-sheet', () => {
-    expect(run('scripts/labs-check.ts', '--lab', 'x')).toEqual({ status: 2, output: 'labs:check : option inconnue : --lab\nusage : npm run labs:check -- [--labs DOSSIER] [lab...]\n' });
-    expect(run('scripts/record.ts', '--all')).toMatchObject({ status: 2, output: expect.stringContaining('record : option inconnue : --all') });
-    expect(run('scripts/pdf.ts', '--dist')).toMatchObject({ status: 2, output: expect.stringContaining('pdf : --dist attend un dossier, celui où `vite build --outDir DOSSIER` a construit le diaporama') });
-    expect(run('scripts/pdf.ts', 'a.pdf', 'b.pdf')).toMatchObject({ status: 2, output: expect.stringContaining('pdf : argument(s) en trop : b.pdf') });
-    expect(run('bench/run.ts', '--rounds', '0')).toMatchObject({ status: 2, output: expect.stringContaining('bench : --rounds attend un entier positif, pas « 0 »') });
-    expect(run('bench/run.ts', '--only', 'echo,nope')).toMatchObject({ status: 2, output: expect.stringContaining('bench : --only attend une liste parmi stream, echo') });
-    expect(run('bench/run.ts', '--round', '2')).toMatchObject({ status: 2, output: expect.stringContaining('bench : option inconnue : --round') });
-    expect(run('scripts/contact-sheet.ts', '--width=abc')).toMatchObject({ status: 2, output: expect.stringContaining('contact-sheet : --width attend une largeur en pixels') });
+    expect(run('scripts/labs-check.ts', '--lab', 'x')).toEqual({
+      status: 2,
+      output: 'labs:check : option inconnue : --lab\nusage : npm run labs:check -- [--labs DOSSIER] [lab...]\n',
+    });
+    expect(run('scripts/record.ts', '--all')).toMatchObject({
+      status: 2,
+      output: expect.stringContaining('record : option inconnue : --all'),
+    });
+    expect(run('scripts/pdf.ts', '--dist')).toMatchObject({
+      status: 2,
+      output: expect.stringContaining(
+        'pdf : --dist attend un dossier, celui où `vite build --outDir DOSSIER` a construit le diaporama',
+      ),
+    });
+    expect(run('scripts/pdf.ts', 'a.pdf', 'b.pdf')).toMatchObject({
+      status: 2,
+      output: expect.stringContaining('pdf : argument(s) en trop : b.pdf'),
+    });
+    expect(run('bench/run.ts', '--rounds', '0')).toMatchObject({
+      status: 2,
+      output: expect.stringContaining('bench : --rounds attend un entier positif, pas « 0 »'),
+    });
+    expect(run('bench/run.ts', '--only', 'echo,nope')).toMatchObject({
+      status: 2,
+      output: expect.stringContaining('bench : --only attend une liste parmi stream, echo'),
+    });
+    expect(run('bench/run.ts', '--round', '2')).toMatchObject({
+      status: 2,
+      output: expect.stringContaining('bench : option inconnue : --round'),
+    });
+    expect(run('scripts/contact-sheet.ts', '--width=abc')).toMatchObject({
+      status: 2,
+      output: expect.stringContaining('contact-sheet : --width attend une largeur en pixels'),
+    });
   }, 120_000);
 });

@@ -7,7 +7,11 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 function labsCheck(...args: string[]): { status: number | null; output: string } {
   ensureLabUser();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'labs-check.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'labs-check.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -24,7 +28,13 @@ describe('npm run labs:check', () => {
 
   it('passes when every command does what its check says, and refuses an unknown lab', () => {
     const fixtures = join(ROOT, 'test', 'fixtures', 'labs');
-    expect(labsCheck('--labs', fixtures, 'shell')).toMatchObject({ status: 0, output: expect.stringContaining('✓ shell/hello') });
-    expect(labsCheck('--labs', fixtures, 'nope')).toMatchObject({ status: 1, output: expect.stringContaining('lab(s) inconnu(s) : nope') });
+    expect(labsCheck('--labs', fixtures, 'shell')).toMatchObject({
+      status: 0,
+      output: expect.stringContaining('✓ shell/hello'),
+    });
+    expect(labsCheck('--labs', fixtures, 'nope')).toMatchObject({
+      status: 1,
+      output: expect.stringContaining('lab(s) inconnu(s) : nope'),
+    });
   });
 });

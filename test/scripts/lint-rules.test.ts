@@ -29,9 +29,17 @@ function lintTree(files: Record<string, string>): string[] {
   // run from src/, to show the zones do not depend on where eslint is started.
   copyFileSync(join(ROOT, 'eslint.config.js'), join(dir, 'eslint.config.js'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  const run = spawnSync(process.execPath, [ESLINT, '--format', 'json', '.'], { cwd: join(dir, 'src'), encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [ESLINT, '--format', 'json', '.'], {
+    cwd: join(dir, 'src'),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const results = JSON.parse(run.stdout) as ESLint.LintResult[];
-  return results.flatMap((result) => result.messages.map((m) => `${result.filePath.slice(dir.length + 1)}: ${m.ruleId ?? m.message}`)).sort();
+  return results
+    .flatMap((result) =>
+      result.messages.map((m) => `${result.filePath.slice(dir.length + 1)}: ${m.ruleId ?? m.message}`),
+    )
+    .sort();
 }
 
 describe('eslint import rules', { timeout: 60_000 }, () => {
@@ -41,7 +49,11 @@ describe('eslint import rules', { timeout: 60_000 }, () => {
       'src/server/b.ts': "import { c } from './c.ts';\nexport const b = c;\n",
       'src/server/c.ts': "import { a } from './a.ts';\nexport const c = 1;\nexport const later = (): number => a();\n",
     });
-    expect(found).toEqual(['src/server/a.ts: import-x/no-cycle', 'src/server/b.ts: import-x/no-cycle', 'src/server/c.ts: import-x/no-cycle']);
+    expect(found).toEqual([
+      'src/server/a.ts: import-x/no-cycle',
+      'src/server/b.ts: import-x/no-cycle',
+      'src/server/c.ts: import-x/no-cycle',
+    ]);
   });
 
   it('does not count a type-only import, which the build erases', () => {
@@ -57,7 +69,7 @@ describe('eslint import rules', { timeout: 60_000 }, () => {
       'src/protocol/limits.ts': "import { page } from '../client/page.ts';\nexport const limit = page;\n",
       'src/client/page.ts': "import { serve } from '../../src/server/serve.ts';\nexport const page = serve;\n",
       'src/server/serve.ts': "import { parse } from '../deck/parse.ts';\nexport const serve = parse;\n",
-      'src/deck/parse.ts': "export const parse = 1;\n",
+      'src/deck/parse.ts': 'export const parse = 1;\n',
     });
     expect(found).toEqual([
       'src/client/page.ts: import-x/no-restricted-paths',

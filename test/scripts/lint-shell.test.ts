@@ -33,7 +33,11 @@ function plant(files: Record<string, string>, git: boolean): string {
 }
 
 function lint(dir: string): { status: number | null; output: string } {
-  const result = spawnSync('bash', [join(dir, 'scripts', 'lint-shell.sh'), '-f', 'gcc'], { cwd: tmpdir(), encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync('bash', [join(dir, 'scripts', 'lint-shell.sh'), '-f', 'gcc'], {
+    cwd: tmpdir(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -54,7 +58,9 @@ describe('scripts/lint-shell.sh', () => {
     if (git) writeFileSync(join(dir, 'labs', 'demo', '.gitignore'), 'state/\n');
     const { status, output } = lint(dir);
     expect(status).toBe(1);
-    expect(output).toContain('labs/demo/new-script:2:6: note: Double quote to prevent globbing and word splitting. [SC2086]');
+    expect(output).toContain(
+      'labs/demo/new-script:2:6: note: Double quote to prevent globbing and word splitting. [SC2086]',
+    );
     expect(output).not.toContain('generated.sh');
     expect(output).not.toContain('notes');
     rmSync(join(dir, 'labs', 'demo', 'new-script'));

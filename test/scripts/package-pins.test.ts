@@ -24,7 +24,8 @@ describe('package.json', () => {
   it('pins @xterm/* and node-pty to the exact version in node_modules', () => {
     const pinned = Object.keys(dependencies).filter((name) => name.startsWith('@xterm/') || name === 'node-pty');
     expect(pinned.length).toBeGreaterThanOrEqual(6);
-    for (const name of pinned) expect(`${name}@${dependencies[name]}`).toBe(`${name}@${read(`node_modules/${name}/package.json`).version}`);
+    for (const name of pinned)
+      expect(`${name}@${dependencies[name]}`).toBe(`${name}@${read(`node_modules/${name}/package.json`).version}`);
   });
 
   it('keeps type packages out of the runtime dependencies', () => {

@@ -40,11 +40,18 @@ describe('attach and detach in a loop', () => {
       snapshots: student.messages.filter((m) => m.type === 'snapshot').length,
       refused: student.messages.filter((m) => m.type === 'error' && m.code === 'ATTACH_RATE_LIMITED').length,
     });
-    await student.until(() => (count().snapshots + count().refused === 300 ? true : undefined), 'an answer to each attach');
+    await student.until(
+      () => (count().snapshots + count().refused === 300 ? true : undefined),
+      'an answer to each attach',
+    );
     const elapsed = (performance.now() - started) / 1000;
     expect(count().snapshots).toBeLessThanOrEqual(ATTACH_BURST + Math.ceil(ATTACH_RATE_PER_S * elapsed) + 1);
     const refusal = student.messages.find((m) => m.type === 'error' && m.code === 'ATTACH_RATE_LIMITED');
-    expect(refusal).toMatchObject({ channel: 1, message: expect.stringContaining('Trop de demandes'), hint: expect.stringContaining('Patientez') });
+    expect(refusal).toMatchObject({
+      channel: 1,
+      message: expect.stringContaining('Trop de demandes'),
+      hint: expect.stringContaining('Patientez'),
+    });
     expect(student.closed).toBe(false);
     // After a pause the page attaches normally again.
     await new Promise((resolve) => setTimeout(resolve, 1000 / ATTACH_RATE_PER_S + 50));
@@ -59,7 +66,10 @@ describe('attach and detach in a loop', () => {
     for (let channel = 1; channel <= 8; channel++) {
       page.send({ type: 'attach', channel, lab: 'shell', room: 'reload', cols: 80, rows: 24, mode: 'view' });
     }
-    await page.until(() => (page.messages.filter((m) => m.type === 'attached').length === 8 ? true : undefined), 'eight attachments');
+    await page.until(
+      () => (page.messages.filter((m) => m.type === 'attached').length === 8 ? true : undefined),
+      'eight attachments',
+    );
     expect(page.messages.filter((m) => m.type === 'error')).toEqual([]);
     await Promise.all([page.close(), presenter.close()]);
   });
@@ -91,7 +101,10 @@ describe('a page that stops reading', () => {
     await student.until(() => student.closed || undefined, 'the stalled page’s socket to close');
     presenter.send({ type: 'input', channel: 1, data: '\u0003' });
     presenter.send({ type: 'input', channel: 1, data: 'echo alive-$((2 * 21))\r' });
-    await presenter.until(() => (presenter.closed ? undefined : presenter.byteCount(1) > 0 || undefined), 'the presenter still served');
+    await presenter.until(
+      () => (presenter.closed ? undefined : presenter.byteCount(1) > 0 || undefined),
+      'the presenter still served',
+    );
     expect(presenter.closed).toBe(false);
     await presenter.close();
   });

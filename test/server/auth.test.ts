@@ -55,9 +55,13 @@ describe('token exchange', () => {
   });
 
   it('gives the audience its own cookie', async () => {
-    const response = await get(`/?audience=${new URL(server.server.urls(server.port).audienceUrl ?? '').searchParams.get('audience')}`);
+    const response = await get(
+      `/?audience=${new URL(server.server.urls(server.port).audienceUrl ?? '').searchParams.get('audience')}`,
+    );
     expect(response.status).toBe(303);
-    expect(response.headers.get('set-cookie')).toMatch(new RegExp(`^co_audience_${server.port}=[\\w-]{40,}; HttpOnly; SameSite=Strict; Path=/$`));
+    expect(response.headers.get('set-cookie')).toMatch(
+      new RegExp(`^co_audience_${server.port}=[\\w-]{40,}; HttpOnly; SameSite=Strict; Path=/$`),
+    );
   });
 
   it('never redirects off-site', async () => {
@@ -100,7 +104,8 @@ describe('two servers on one host', () => {
       expect(new Set(names).size).toBe(4);
       // The browser holds the presenter cookie of one server and the audience cookie of the other.
       const jar = `${server.audienceCookie}; ${other.presenterCookie}`;
-      const role = async (s: TestServer) => ((await (await fetch(`${s.origin}/api/status`, { headers: { Cookie: jar } })).json()) as { role: string }).role;
+      const role = async (s: TestServer) =>
+        ((await (await fetch(`${s.origin}/api/status`, { headers: { Cookie: jar } })).json()) as { role: string }).role;
       expect(await role(server)).toBe('audience');
       expect(await role(other)).toBe('presenter');
     } finally {
@@ -129,7 +134,10 @@ describe('the audience', () => {
     student.send({ type: 'reset', channel: 2 });
     student.send({ type: 'resize', channel: 2, cols: 100, rows: 40 });
     await student.next('error', (m) => m.code === 'READ_ONLY');
-    await student.until(() => student.messages.filter((m) => m.type === 'error' && m.code === 'NOT_WRITER').length === 3 || undefined, 'refusals');
+    await student.until(
+      () => student.messages.filter((m) => m.type === 'error' && m.code === 'NOT_WRITER').length === 3 || undefined,
+      'refusals',
+    );
     presenter.send({ type: 'input', channel: 1, data: 'echo presenter-$((1))\r' });
     await student.waitForOutput(2, 'presenter-1');
     expect(presenter.text(1)).not.toContain('audience-was-here');
@@ -144,7 +152,12 @@ describe('GET /api/status', () => {
     // Without a cookie: no role, no labs, a hint; 200 so the page's probe is not a console error.
     const stranger = await get('/api/status');
     expect(stranger.status).toBe(200);
-    expect(await stranger.json()).toEqual({ version: 1, role: null, labs: [], error: expect.stringContaining('Non connecté') });
+    expect(await stranger.json()).toEqual({
+      version: 1,
+      role: null,
+      labs: [],
+      error: expect.stringContaining('Non connecté'),
+    });
     const presenter = await get('/api/status', { Cookie: server.presenterCookie });
     expect(presenter.status).toBe(200);
     expect(presenter.headers.get('cache-control')).toBe('no-store');

@@ -58,10 +58,15 @@ describe('--classroom and TLS at start-up', () => {
     expect(config.warnings.join('\n')).toMatch(/Salle de classe sans TLS/);
     expect(() => resolveConfig(['--tls-cert', '/nope.pem'], {})).toThrow(/--tls-cert et --tls-key vont ensemble/);
     expect(() => resolveConfig(['--tls-cert', '/nope.pem', '--tls-key', '/nope.key'], {})).toThrow(ConfigError);
-    expect(() => resolveConfig(['--tls-cert', '/nope.pem', '--tls-key', '/nope.key'], {})).toThrow(/--tls-cert : \/nope\.pem illisible/);
-    expect(() => resolveConfig(['--classroom', '--tls-cert', '/etc/hostname', '--tls-key', '/etc/hostname', '--host', '127.0.0.1'], {})).toThrow(
-      /--tls-cert : \/etc\/hostname n’est pas un certificat PEM/,
+    expect(() => resolveConfig(['--tls-cert', '/nope.pem', '--tls-key', '/nope.key'], {})).toThrow(
+      /--tls-cert : \/nope\.pem illisible/,
     );
+    expect(() =>
+      resolveConfig(
+        ['--classroom', '--tls-cert', '/etc/hostname', '--tls-key', '/etc/hostname', '--host', '127.0.0.1'],
+        {},
+      ),
+    ).toThrow(/--tls-cert : \/etc\/hostname n’est pas un certificat PEM/);
   });
 
   it('serves HTTPS and WSS with Secure cookies when given a certificate and its key', async () => {
@@ -70,15 +75,56 @@ describe('--classroom and TLS at start-up', () => {
     const key = join(dir, 'key.pem');
     const other = join(dir, 'other.pem');
     const openssl = (out: string, keyOut: string): void => {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', keyOut, '-out', out], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          keyOut,
+          '-out',
+          out,
+        ],
+        { stdio: 'ignore' },
+      );
     };
     openssl(cert, key);
     openssl(other, join(dir, 'other.key'));
-    expect(() => resolveConfig(['--tls-cert', other, '--tls-key', key], {})).toThrow(/--tls-key : .* n’est pas la clé privée/);
+    expect(() => resolveConfig(['--tls-cert', other, '--tls-key', key], {})).toThrow(
+      /--tls-key : .* n’est pas la clé privée/,
+    );
 
     const dist = scratchDir('tls-dist');
     writeDistFixture(dist);
-    const config = resolveConfig(['--classroom', '--host', '127.0.0.1', '--port', '0', '--labs', FIXTURE_LABS, '--state', scratchDir('tls-state'), '--dist', dist, '--tls-cert', cert, '--tls-key', key], {});
+    const config = resolveConfig(
+      [
+        '--classroom',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--labs',
+        FIXTURE_LABS,
+        '--state',
+        scratchDir('tls-state'),
+        '--dist',
+        dist,
+        '--tls-cert',
+        cert,
+        '--tls-key',
+        key,
+      ],
+      {},
+    );
     expect(config.warnings.join('\n')).not.toMatch(/sans TLS/);
     const tls = await createLabServer(config);
     try {

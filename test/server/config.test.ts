@@ -26,7 +26,21 @@ describe('resolveConfig', () => {
 
   it('reads flags (both spellings) and the environment; flags win', () => {
     const config = resolveConfig(
-      ['--port=0', '--labs', '/l', '--state', '/s', '--dist=/d', '--allow-origin', 'http://192.168.1.10:8020', '--audience', '--grace', '1.5', '--sandbox', 'none'],
+      [
+        '--port=0',
+        '--labs',
+        '/l',
+        '--state',
+        '/s',
+        '--dist=/d',
+        '--allow-origin',
+        'http://192.168.1.10:8020',
+        '--audience',
+        '--grace',
+        '1.5',
+        '--sandbox',
+        'none',
+      ],
       { LAB_SERVER_PORT: '9000', LAB_SERVER_ALLOW_ORIGIN: 'https://cours.example' },
     );
     expect(config).toMatchObject({
@@ -46,7 +60,9 @@ describe('resolveConfig', () => {
     expect(resolveConfig([], {}).maxPerAddress).toBe(MAX_CLIENTS_PER_ADDRESS);
     expect(resolveConfig(['--max-per-address', '3'], {}).maxPerAddress).toBe(3);
     expect(() => resolveConfig(['--max-per-address', '0'], {})).toThrow(/--max-per-address/);
-    expect(resolveConfig(['--max-clients', String(PRESENTER_RESERVED_CLIENTS + 1)], {}).maxClients).toBe(PRESENTER_RESERVED_CLIENTS + 1);
+    expect(resolveConfig(['--max-clients', String(PRESENTER_RESERVED_CLIENTS + 1)], {}).maxClients).toBe(
+      PRESENTER_RESERVED_CLIENTS + 1,
+    );
     expect(() => resolveConfig(['--max-clients', String(PRESENTER_RESERVED_CLIENTS)], {})).toThrow(
       new RegExp(`--max-clients : entier entre ${PRESENTER_RESERVED_CLIENTS + 1}`),
     );
@@ -65,9 +81,9 @@ describe('resolveConfig', () => {
       '--grace': ['--grace', '-1'],
       '--sandbox': ['--sandbox', 'docker'],
       '--labs': ['--labs'],
-      'inattendu': ['extra'],
+      inattendu: ['extra'],
       '--audience': ['--audience=yes'],
-      'plusieurs': ['--port', '1', '--port', '2'],
+      plusieurs: ['--port', '1', '--port', '2'],
       '--host': ['--host', 'a b'],
     };
     for (const [name, argv] of Object.entries(bad)) {

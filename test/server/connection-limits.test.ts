@@ -12,7 +12,9 @@ import { startLabServer, waitUntil, type TestServer } from '../helpers/lab-serve
 /** The HTTP status of an upgrade with this cookie (101 when accepted); accepted sockets stay open. */
 function upgrade(server: TestServer, cookie: string, open: WebSocket[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { Origin: server.origin, Cookie: cookie } });
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, {
+      headers: { Origin: server.origin, Cookie: cookie },
+    });
     socket.once('open', () => {
       open.push(socket);
       resolve(101);
@@ -47,7 +49,8 @@ describe('the presenter’s reserve', () => {
     expect(audience.filter((status) => status === 101)).toHaveLength(MAX - PRESENTER_RESERVED_CLIENTS);
     expect(audience.filter((status) => status === 503)).toHaveLength(PRESENTER_RESERVED_CLIENTS);
     // The presenter's reload, and a few more pages of it, get in.
-    for (let i = 0; i < PRESENTER_RESERVED_CLIENTS; i++) expect(await upgrade(server, server.presenterCookie, open)).toBe(101);
+    for (let i = 0; i < PRESENTER_RESERVED_CLIENTS; i++)
+      expect(await upgrade(server, server.presenterCookie, open)).toBe(101);
     // The server as a whole is full now.
     expect(await upgrade(server, server.presenterCookie, open)).toBe(503);
     const presenter = await LabClient.open(server).catch((error: Error) => error.message);

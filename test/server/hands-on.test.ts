@@ -19,23 +19,37 @@ let aliceCookie = '';
 const log = (): string => (existsSync(join(logDir, 'log')) ? readFileSync(join(logDir, 'log'), 'utf8') : '');
 
 beforeAll(async () => {
-  execFileSync('bash', [join(ROOT, 'labs', 'setup-user.sh')], { stdio: 'ignore', env: { ...process.env, COURS_LAB_STUDENTS: '4' } });
+  execFileSync('bash', [join(ROOT, 'labs', 'setup-user.sh')], {
+    stdio: 'ignore',
+    env: { ...process.env, COURS_LAB_STUDENTS: '4' },
+  });
   logDir = scratchDir('provision-log');
   execFileSync('chmod', ['777', logDir]);
-  server = await startLabServer({ argv: ['--hands-on', '--max-students', '4', '--max-vms', '1'], env: { PROVISION_LOG: join(logDir, 'log') } });
+  server = await startLabServer({
+    argv: ['--hands-on', '--max-students', '4', '--max-vms', '1'],
+    env: { PROVISION_LOG: join(logDir, 'log') },
+  });
 }, 60_000);
 afterAll(async () => {
   await server?.close();
 });
 
-async function joinClass(name: unknown, cookie = server.audienceCookie, origin = server.origin): Promise<{ status: number; answer: JoinAnswer; cookie: string }> {
+async function joinClass(
+  name: unknown,
+  cookie = server.audienceCookie,
+  origin = server.origin,
+): Promise<{ status: number; answer: JoinAnswer; cookie: string }> {
   const response = await fetch(`${server.origin}${JOIN_PATH}`, {
     method: 'POST',
     headers: { Cookie: cookie, Origin: origin, 'Content-Type': 'application/json' },
     body: JSON.stringify({ name }),
   });
   const set = response.headers.get('set-cookie')?.split(';')[0];
-  return { status: response.status, answer: (await response.json()) as JoinAnswer, cookie: set ? `${cookie}; ${set}` : cookie };
+  return {
+    status: response.status,
+    answer: (await response.json()) as JoinAnswer,
+    cookie: set ? `${cookie}; ${set}` : cookie,
+  };
 }
 
 /** The output of `command` typed at a student's prompt (between two marks). */
@@ -57,7 +71,11 @@ describe('a hands-on class', () => {
     expect(zoe).toMatchObject({ status: 200, answer: { ok: true, student: { name: 'Zoé' } } });
     const again = await joinClass('ZOE');
     expect(again.status).toBe(409);
-    expect(again.answer).toMatchObject({ ok: false, code: 'NAME_TAKEN', message: expect.stringContaining('déjà pris') });
+    expect(again.answer).toMatchObject({
+      ok: false,
+      code: 'NAME_TAKEN',
+      message: expect.stringContaining('déjà pris'),
+    });
     // The same page joining again is the same student.
     expect((await joinClass('Autre nom', zoe.cookie)).answer).toEqual(zoe.answer);
   });
@@ -83,7 +101,9 @@ describe('a hands-on class', () => {
     const aliceDir = /\/\S*labs\/shell\/eleve-\S+/.exec(aliceSays)?.[0] ?? '';
     expect(aliceDir).not.toBe('');
     // Bob cannot list Alice's folder, nor signal her processes, nor attach to her session.
-    expect(await shellSays(bob, 1, `ls ${aliceDir}`, 'B2')).toMatch(/(Permission denied|No such file or directory)[\s\S]*B2-2/);
+    expect(await shellSays(bob, 1, `ls ${aliceDir}`, 'B2')).toMatch(
+      /(Permission denied|No such file or directory)[\s\S]*B2-2/,
+    );
     expect(await shellSays(bob, 1, `pkill -u ${aliceUser} bash`, 'B3')).toMatch(/B3-1/);
     const from = bob.messages.length;
     bob.send({ type: 'attach', channel: 2, lab: 'shell', room: attached.room, cols: 80, rows: 24 });
@@ -100,10 +120,18 @@ describe('a hands-on class', () => {
     await chloe.attach(1, 'shell');
     chloe.send({ type: 'slide', index: 7 });
     chloe.send({ type: 'run', channel: 1, commandId: 'hello' });
-    const row = await presenter.next('class', (m) => m.students.some((s) => s.name === 'Chloé' && s.last?.exit === 0 && s.slide === 7));
-    expect(row.students.find((s) => s.name === 'Chloé')).toMatchObject({ connected: true, labs: ['shell'], last: { lab: 'shell', text: 'echo run-$((40 + 2))', exit: 0 } });
+    const row = await presenter.next('class', (m) =>
+      m.students.some((s) => s.name === 'Chloé' && s.last?.exit === 0 && s.slide === 7),
+    );
+    expect(row.students.find((s) => s.name === 'Chloé')).toMatchObject({
+      connected: true,
+      labs: ['shell'],
+      last: { lab: 'shell', text: 'echo run-$((40 + 2))', exit: 0 },
+    });
     chloe.send({ type: 'input', channel: 1, data: 'false\r' });
-    await presenter.next('class', (m) => m.students.some((s) => s.name === 'Chloé' && s.last?.text === 'false' && s.last.exit === 1));
+    await presenter.next('class', (m) =>
+      m.students.some((s) => s.name === 'Chloé' && s.last?.text === 'false' && s.last.exit === 1),
+    );
     // The presenter watches: read-only, and Chloé's pane is told.
     const room = c.answer.ok ? `eleve-${c.answer.student.id}` : '';
     const { attached } = await presenter.attach(5, 'shell', { room, mode: 'write' });
@@ -157,9 +185,16 @@ describe('an exercise’s checks', () => {
     await shellSays(student, 4, 'echo bravo > fait.txt', 'E');
     const from = student.messages.length;
     student.send({ type: 'verify', channel: 4, exercise: 'make-file' });
-    expect((await student.next('verified', (m) => m.channel === 4, from)).results.map((r) => r.state)).toEqual(['pass', 'pass']);
-    const row = await presenter.next('class', (m) => m.students.some((s) => s.name === 'Alice' && s.exercises?.[0]?.ok === true));
-    expect(row.students.find((s) => s.name === 'Alice')?.exercises).toEqual([{ lab: 'shell', exercise: 'make-file', attempts: 2, failures: 0, ok: true }]);
+    expect((await student.next('verified', (m) => m.channel === 4, from)).results.map((r) => r.state)).toEqual([
+      'pass',
+      'pass',
+    ]);
+    const row = await presenter.next('class', (m) =>
+      m.students.some((s) => s.name === 'Alice' && s.exercises?.[0]?.ok === true),
+    );
+    expect(row.students.find((s) => s.name === 'Alice')?.exercises).toEqual([
+      { lab: 'shell', exercise: 'make-file', attempts: 2, failures: 0, ok: true },
+    ]);
     // The file the check saw is the student's, not the presenter's: the presenter's own session fails it.
     await presenter.attach(4, 'shell', { room: 'exercise' });
     presenter.send({ type: 'verify', channel: 4, exercise: 'make-file' });
@@ -177,7 +212,11 @@ describe('an exercise’s checks', () => {
 describe('the student role, probed', () => {
   it('answers malformed join requests with a French refusal, never a crash', async () => {
     const post = (body: string, type = 'application/json', method = 'POST') =>
-      fetch(`${server.origin}${JOIN_PATH}`, { method, headers: { Cookie: server.audienceCookie, Origin: server.origin, 'Content-Type': type }, ...(method === 'POST' ? { body } : {}) });
+      fetch(`${server.origin}${JOIN_PATH}`, {
+        method,
+        headers: { Cookie: server.audienceCookie, Origin: server.origin, 'Content-Type': type },
+        ...(method === 'POST' ? { body } : {}),
+      });
     expect((await post('{"name":')).status).toBe(400);
     expect((await post('name=Zoé', 'application/x-www-form-urlencoded')).status).toBe(415);
     expect((await post(JSON.stringify({ name: 'x'.repeat(5000) }))).status).toBe(413);
@@ -199,7 +238,14 @@ describe('the student role, probed', () => {
   it('survives random frames from a student page, and still serves that student', async () => {
     const student = await LabClient.open(server, { cookie: aliceCookie });
     await student.attach(1, 'shell');
-    const noise = ['{"type":"attach","channel":2,"lab":"shell","room":"eleve-zz","cols":80,"rows":24}', '{"type":"end-class"}', '{"type":"slide","index":-1}', '{"type":"run","channel":1,"commandId":"../x"}', 'null', '{"type":"attach","channel":3,"lab":"shell","room":"main","cols":80,"rows":24,"mode":"write"}'];
+    const noise = [
+      '{"type":"attach","channel":2,"lab":"shell","room":"eleve-zz","cols":80,"rows":24}',
+      '{"type":"end-class"}',
+      '{"type":"slide","index":-1}',
+      '{"type":"run","channel":1,"commandId":"../x"}',
+      'null',
+      '{"type":"attach","channel":3,"lab":"shell","room":"main","cols":80,"rows":24,"mode":"write"}',
+    ];
     for (const frame of noise) student.sendRaw(frame);
     expect(await student.next('error', (m) => m.code === 'PRESENTER_ONLY')).toBeDefined();
     expect(await shellSays(student, 1, 'echo toujours-la', 'S')).toContain('toujours-la');
@@ -213,7 +259,14 @@ describe('a student’s caps', () => {
     const presenter = await LabClient.open(server);
     await bob.attach(1, 'shell');
     await presenter.attach(1, 'shell');
-    expect(await shellSays(bob, 1, 'qemu-img create -f raw big.img 10G >/dev/null 2>&1; ls -s big.img 2>/dev/null || echo no-file', 'F')).toMatch(/no-file|^0 big/m);
+    expect(
+      await shellSays(
+        bob,
+        1,
+        'qemu-img create -f raw big.img 10G >/dev/null 2>&1; ls -s big.img 2>/dev/null || echo no-file',
+        'F',
+      ),
+    ).toMatch(/no-file|^0 big/m);
     const uid = Number(/\d+/.exec(await shellSays(bob, 1, 'id -u', 'U'))?.[0]);
     bob.send({ type: 'input', channel: 1, data: 'bomb() { bomb | bomb & }; bomb 2>/dev/null\r' });
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -223,7 +276,11 @@ describe('a student’s caps', () => {
     expect(await shellSays(presenter, 1, 'echo vivant', 'P')).toContain('vivant');
     // A restart of the student's lab ends the bomb with the shell: nothing of the account is left.
     bob.send({ type: 'reset', channel: 1 });
-    await waitUntil(() => Number(execFileSync('sh', ['-c', `ps -u ${uid} --no-headers | wc -l`], { encoding: 'utf8' })) <= 2, 'bomb gone', 20_000);
+    await waitUntil(
+      () => Number(execFileSync('sh', ['-c', `ps -u ${uid} --no-headers | wc -l`], { encoding: 'utf8' })) <= 2,
+      'bomb gone',
+      20_000,
+    );
     await Promise.all([bob.close(), presenter.close()]);
   }, 60_000);
 });

@@ -15,7 +15,10 @@ afterAll(async () => {
 });
 
 /** A raw GET: fetch() would normalise `..` before it leaves. */
-function raw(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, method }, (response) => {
       let body = '';

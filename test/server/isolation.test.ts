@@ -166,13 +166,30 @@ describe.runIf(process.getuid?.() === 0)('removing a session directory, started 
     if (!account) throw new Error('a root server drops to the lab account');
     const parent = scratchDir('lab-race');
     const session = join(parent, 's');
-    const racer = spawn('setpriv', [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '/usr/bin/python3', '-c', RACER, session, canary], { stdio: 'ignore' });
+    const racer = spawn(
+      'setpriv',
+      [
+        `--reuid=${account.uid}`,
+        `--regid=${account.gid}`,
+        '--init-groups',
+        '/usr/bin/python3',
+        '-c',
+        RACER,
+        session,
+        canary,
+      ],
+      { stdio: 'ignore' },
+    );
     try {
       for (let round = 0; round < 30; round++) {
         mkdirSync(session, { recursive: true });
         chownSync(session, account.uid, account.gid);
         // The racer is at work again (it fills w/d, then swaps it) before each removal.
-        await waitUntil(() => existsSync(join(session, 'w', 'x')) || existsSync(join(session, 'w', 'd', 'f199')), 'the racer', 5000);
+        await waitUntil(
+          () => existsSync(join(session, 'w', 'x')) || existsSync(join(session, 'w', 'd', 'f199')),
+          'the racer',
+          5000,
+        );
         await server.server.sandbox.removeSessionDir(session);
       }
     } finally {
@@ -188,7 +205,11 @@ describe.runIf(process.getuid?.() === 0)('removing a session directory, started 
     for (let round = 0; round < 4; round++) {
       client.clearOutput(1);
       const racer = RACER.replaceAll("'", "'\\''");
-      client.send({ type: 'input', channel: 1, data: `(setsid /usr/bin/python3 -c '${racer}' "$PWD" ${canary} >/dev/null 2>&1 &); echo racing-$((5 * 5))\r` });
+      client.send({
+        type: 'input',
+        channel: 1,
+        data: `(setsid /usr/bin/python3 -c '${racer}' "$PWD" ${canary} >/dev/null 2>&1 &); echo racing-$((5 * 5))\r`,
+      });
       await client.waitForOutput(1, 'racing-25');
       await new Promise((resolve) => setTimeout(resolve, 300));
       client.send({ type: 'reset', channel: 1 });

@@ -10,7 +10,16 @@ const BROKEN = join(FIXTURE_LABS, 'broken');
 describe('lab definitions', () => {
   it('loads every labs/<id>/lab.json, and only those', () => {
     const { labs, warnings } = loadLabs(FIXTURE_LABS);
-    expect([...labs.keys()]).toEqual(['busy', 'early-exit', 'missing-tool', 'not-ready', 'owned', 'setup-fails', 'shell', 'staged']);
+    expect([...labs.keys()]).toEqual([
+      'busy',
+      'early-exit',
+      'missing-tool',
+      'not-ready',
+      'owned',
+      'setup-fails',
+      'shell',
+      'staged',
+    ]);
     expect(warnings).toEqual([]);
     const shell = labs.get('shell');
     expect(shell).toMatchObject({
@@ -46,7 +55,13 @@ describe('lab definitions', () => {
 
   it('warns about fields it does not know yet, and uses defaults for the optional ones', () => {
     const warnings: string[] = [];
-    const lab = parseLabDefinition({ id: 'x', title: ' X ', shell: ['sh'], readiness: 'probe' }, 'x', '/labs/x', 'labs/x/lab.json', warnings);
+    const lab = parseLabDefinition(
+      { id: 'x', title: ' X ', shell: ['sh'], readiness: 'probe' },
+      'x',
+      '/labs/x',
+      'labs/x/lab.json',
+      warnings,
+    );
     expect(warnings).toEqual(['labs/x/lab.json : champ « readiness » inconnu de cette version, ignoré']);
     expect(lab).toMatchObject({ title: 'X', cwd: 'state', env: { allow: [], set: {} }, tools: [], commands: {} });
   });

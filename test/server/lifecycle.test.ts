@@ -5,7 +5,14 @@ import { DEFAULT_PATH } from '../../src/server/env.ts';
 import { resolveConfig } from '../../src/server/config.ts';
 import { resolveSandbox, SandboxError } from '../../src/server/sandbox.ts';
 import { LabClient } from '../helpers/lab-client.ts';
-import { descendantsOf, processesOf, scratchDir, startLabServer, waitUntil, type TestServer } from '../helpers/lab-server.ts';
+import {
+  descendantsOf,
+  processesOf,
+  scratchDir,
+  startLabServer,
+  waitUntil,
+  type TestServer,
+} from '../helpers/lab-server.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
 
 const HAS_QEMU = findOnPath('qemu-system-x86_64', DEFAULT_PATH) !== undefined;
@@ -31,7 +38,11 @@ function commandOf(pid: number): string {
 }
 
 /** A presenter page with a shell running background jobs (qemu included when installed); their pids. */
-async function busyShell(target: TestServer, shellParent: number, room: string): Promise<{ client: LabClient; pids: number[] }> {
+async function busyShell(
+  target: TestServer,
+  shellParent: number,
+  room: string,
+): Promise<{ client: LabClient; pids: number[] }> {
   const client = await LabClient.open(target);
   await client.attach(1, 'shell', { room });
   await client.waitForOutput(1, 'lab$ ');
@@ -42,7 +53,9 @@ async function busyShell(target: TestServer, shellParent: number, room: string):
   const pids = await waitUntil(() => {
     const jobs = descendantsOf(shellParent).filter((pid) => !before.has(pid));
     const comm = jobs.map((pid) => commandOf(pid));
-    return comm.filter((c) => c === 'sleep' || c.startsWith('qemu')).length >= expected ? descendantsOf(shellParent) : undefined;
+    return comm.filter((c) => c === 'sleep' || c.startsWith('qemu')).length >= expected
+      ? descendantsOf(shellParent)
+      : undefined;
   }, 'the background jobs');
   return { client, pids };
 }
@@ -101,7 +114,9 @@ describe('the server process', () => {
     expect(output).toMatch(/Ouvrez : http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}/);
     expect(output).toMatch(/Public \(lecture seule\) : http:\/\/127\.0\.0\.1:\d+\/\?audience=[\w-]{40,}/);
     expect(output).toContain('✓ shell — Shell de test');
-    expect(output).toContain('✗ missing-tool — Lab sans son outil : qemu-img-absent-for-tests manquant : lancez npm run setup');
+    expect(output).toContain(
+      '✗ missing-tool — Lab sans son outil : qemu-img-absent-for-tests manquant : lancez npm run setup',
+    );
   });
 
   it('on SIGTERM stops every lab process (qemu included), tells the pages, and exits 0', async () => {
@@ -134,7 +149,11 @@ describe('the server process', () => {
     try {
       const pid = killed.child.pid ?? -1;
       const { client, pids } = await busyShell(killed.target, pid, 'sigkill');
-      const sids = [...new Set(pids.filter(alive).map((p) => Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[3])))];
+      const sids = [
+        ...new Set(
+          pids.filter(alive).map((p) => Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[3])),
+        ),
+      ];
       killed.child.kill('SIGKILL');
       await killed.exited;
       await waitUntil(() => pids.every((p) => !alive(p)) && processesOf(sids).length === 0, 'the orphans to die');
@@ -153,6 +172,8 @@ describe.skipIf(process.getuid?.() !== 0)('started as root', () => {
   });
 
   it('exits with that message from main.ts', async () => {
-    await expect(spawnServer(['--lab-user', 'no-such-account'])).rejects.toThrow(/compte « no-such-account »[^\n]*setup-user\.sh/);
+    await expect(spawnServer(['--lab-user', 'no-such-account'])).rejects.toThrow(
+      /compte « no-such-account »[^\n]*setup-user\.sh/,
+    );
   });
 });

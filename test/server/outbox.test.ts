@@ -41,7 +41,10 @@ describe('Outbox', () => {
     await nextTurn();
     await nextTurn();
     await nextTurn();
-    expect(socket.sent.map((d) => (typeof d === 'string' ? d : d.toString('latin1')))).toEqual(['{"type":"status","channel":1,"state":"running"}', '\x01echo']);
+    expect(socket.sent.map((d) => (typeof d === 'string' ? d : d.toString('latin1')))).toEqual([
+      '{"type":"status","channel":1,"state":"running"}',
+      '\x01echo',
+    ]);
   });
 
   it('coalesces output while a send is pending, keeping messages in order', async () => {
@@ -153,7 +156,8 @@ describe('Outbox', () => {
     const piece = new FrameCache(Buffer.alloc(64 * 1024));
     outbox.sendOutput(0, piece);
     await nextTurn();
-    for (let sent = 0; sent <= CONNECTION_BUFFER_CAP && !broken; sent += piece.chunk.length) outbox.sendOutput(0, piece);
+    for (let sent = 0; sent <= CONNECTION_BUFFER_CAP && !broken; sent += piece.chunk.length)
+      outbox.sendOutput(0, piece);
     expect(broken).toBe('send buffer cap reached');
     expect(outbox.isClosed).toBe(true);
     socket.complete();

@@ -32,7 +32,11 @@ function random(seed: number): () => number {
 
 const PIECES: readonly ((r: () => number) => string)[] = [
   // floods of plain lines, long and short, some wider than the terminal, some non-ASCII (« é » °)
-  (r) => Array.from({ length: 200 + Math.floor(r() * 3000) }, (_, i) => `ligne ${i} « é » ${'x'.repeat(Math.floor(r() * 45))}\r\n`).join(''),
+  (r) =>
+    Array.from(
+      { length: 200 + Math.floor(r() * 3000) },
+      (_, i) => `ligne ${i} « é » ${'x'.repeat(Math.floor(r() * 45))}\r\n`,
+    ).join(''),
   (r) => 'y\r\n'.repeat(1000 + Math.floor(r() * 30000)),
   (r) => `tab\there ${Math.floor(r() * 100)}\r\n`,
   () => '\x1b[31mrouge\x1b[0m ',
@@ -68,7 +72,7 @@ function stream(seed: number): Buffer {
 function chunks(data: Buffer, seed: number): Buffer[] {
   const r = random(seed * 7 + 1);
   const list: Buffer[] = [];
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const size = 1 + Math.floor(r() * (r() < 0.2 ? 5 : 6000));
     list.push(data.subarray(at, at + size));
     at += size;
@@ -121,7 +125,9 @@ describe('PlainRuns', () => {
   it('cuts a flood read in pty-sized chunks in place, back to a carriage return in an earlier chunk', () => {
     const runs = new PlainRuns(10);
     // Lines ending in LF alone, a CR every 1000 lines: the cut reaches back to a CR chunks away.
-    const flood = Buffer.from(Array.from({ length: 30000 }, (_, i) => `${i % 1000 === 0 ? '\r' : ''}line ${i}\n`).join(''));
+    const flood = Buffer.from(
+      Array.from({ length: 30000 }, (_, i) => `${i % 1000 === 0 ? '\r' : ''}line ${i}\n`).join(''),
+    );
     for (let at = 0; at < flood.length; at += 4095) expect(runs.feed(flood.subarray(at, at + 4095))).toEqual([]);
     const crlf = Buffer.from(Array.from({ length: 30000 }, (_, i) => `crlf ${i}\r\n`).join(''));
     for (let at = 0; at < crlf.length; at += 4095) expect(runs.feed(crlf.subarray(at, at + 4095))).toEqual([]);
@@ -155,14 +161,21 @@ describe('PlainRuns', () => {
   });
 
   it('sees every byte that is not plain text, wherever it falls in a word of the flood and its memory', () => {
-    const controls = [...Array.from({ length: 0x20 }, (_, b) => b).filter((b) => ![0x07, 0x09, 0x0a, 0x0d].includes(b))];
+    const controls = [
+      ...Array.from({ length: 0x20 }, (_, b) => b).filter((b) => ![0x07, 0x09, 0x0a, 0x0d].includes(b)),
+    ];
     const flood = 'y\r\n'.repeat(30000);
     for (const control of [...controls.map((b) => [b]), [0xc2, 0x9b]]) {
       // Offsets 0-7 inside the run, and the run at offsets 0-3 of its ArrayBuffer (pty reads are not aligned).
       for (let at = 0; at < 8; at++) {
         for (let shift = 0; shift < 4; shift++) {
           const runs = new PlainRuns(10);
-          const data = Buffer.concat([Buffer.alloc(shift, 0x20), Buffer.from(`${'z'.repeat(at)}`), Buffer.from(control), Buffer.from(flood)]);
+          const data = Buffer.concat([
+            Buffer.alloc(shift, 0x20),
+            Buffer.from(`${'z'.repeat(at)}`),
+            Buffer.from(control),
+            Buffer.from(flood),
+          ]);
           const chunk = data.subarray(shift);
           const parsed = Buffer.concat(runs.feed(chunk));
           const where = `byte ${control.join(' ')} at ${at}, shift ${shift}`;

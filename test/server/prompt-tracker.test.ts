@@ -79,7 +79,10 @@ describe('the run gate', () => {
       commands: {
         ls: 'ls',
         long: 'sleep 100',
-        boot: { text: 'qemu-system-x86_64 -nographic', holds: { what: 'la VM tourne dans ce terminal', leave: 'Ctrl-A X pour quitter qemu', guest: true } },
+        boot: {
+          text: 'qemu-system-x86_64 -nographic',
+          holds: { what: 'la VM tourne dans ce terminal', leave: 'Ctrl-A X pour quitter qemu', guest: true },
+        },
         monitor: { text: 'top', holds: { what: 'top occupe ce terminal', leave: 'q pour en sortir' } },
         uname: { text: 'uname -a', target: 'guest' },
       },
@@ -98,18 +101,35 @@ describe('the run gate', () => {
       reason: 'no-guest',
       message: 'la VM ne tourne pas dans ce terminal : le ▶ de « qemu-system-x86_64 -nographic » la démarre',
     });
-    expect(runRefusal(lab, 'uname', busy('monitor'), 'top')).toMatchObject({ reason: 'busy', message: 'top occupe ce terminal : q pour en sortir' });
+    expect(runRefusal(lab, 'uname', busy('monitor'), 'top')).toMatchObject({
+      reason: 'busy',
+      message: 'top occupe ce terminal : q pour en sortir',
+    });
   });
 
   it('says what holds the terminal: a declared program, the same program typed by hand, or any other', () => {
-    const vm = { reason: 'busy', program: 'qemu-system-x86_64', message: 'la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu' };
+    const vm = {
+      reason: 'busy',
+      program: 'qemu-system-x86_64',
+      message: 'la VM tourne dans ce terminal : Ctrl-A X pour quitter qemu',
+    };
     expect(runRefusal(lab, 'ls', busy('boot'), 'qemu-system-x86_64')).toEqual(vm);
     expect(runRefusal(lab, 'ls', busy(undefined), '/usr/bin/qemu-system-x86_64')).toEqual(vm);
     // Just typed by ▶: the shell has not started it yet, its name comes from the command.
     expect(runRefusal(lab, 'ls', busy('boot'), 'bash')).toEqual(vm);
-    expect(runRefusal(lab, 'ls', busy('long'), 'sleep')).toEqual({ reason: 'busy', program: 'sleep', message: 'une commande tourne encore (sleep) : attendez sa fin ou Ctrl-C' });
-    expect(runRefusal(lab, 'ls', busy(undefined), 'bash')).toEqual({ reason: 'busy', message: 'une commande tourne encore : attendez sa fin ou Ctrl-C' });
-    expect(runRefusal(lab, 'ls', busy(undefined), undefined)).toEqual({ reason: 'busy', message: 'une commande tourne encore : attendez sa fin ou Ctrl-C' });
+    expect(runRefusal(lab, 'ls', busy('long'), 'sleep')).toEqual({
+      reason: 'busy',
+      program: 'sleep',
+      message: 'une commande tourne encore (sleep) : attendez sa fin ou Ctrl-C',
+    });
+    expect(runRefusal(lab, 'ls', busy(undefined), 'bash')).toEqual({
+      reason: 'busy',
+      message: 'une commande tourne encore : attendez sa fin ou Ctrl-C',
+    });
+    expect(runRefusal(lab, 'ls', busy(undefined), undefined)).toEqual({
+      reason: 'busy',
+      message: 'une commande tourne encore : attendez sa fin ou Ctrl-C',
+    });
   });
 });
 

@@ -37,18 +37,30 @@ const SEEDS: readonly ClientMessage[] = [
 function anyValue(r: () => number): unknown {
   const pick = Math.floor(r() * 12);
   switch (pick) {
-    case 0: return null;
-    case 1: return r() < 0.5;
-    case 2: return Math.floor(r() * 600) - 50;
-    case 3: return r() * 1e20;
-    case 4: return -0.5;
-    case 5: return '';
-    case 6: return 'x'.repeat(Math.floor(r() * 300));
-    case 7: return String.fromCodePoint(...Array.from({ length: 8 }, () => Math.floor(r() * 0x2ffff)));
-    case 8: return [1, 'two', null];
-    case 9: return { nested: { deeper: [r()] } };
-    case 10: return '../../etc/passwd';
-    default: return 1e308 * 10; // Infinity: JSON.stringify turns it into null
+    case 0:
+      return null;
+    case 1:
+      return r() < 0.5;
+    case 2:
+      return Math.floor(r() * 600) - 50;
+    case 3:
+      return r() * 1e20;
+    case 4:
+      return -0.5;
+    case 5:
+      return '';
+    case 6:
+      return 'x'.repeat(Math.floor(r() * 300));
+    case 7:
+      return String.fromCodePoint(...Array.from({ length: 8 }, () => Math.floor(r() * 0x2ffff)));
+    case 8:
+      return [1, 'two', null];
+    case 9:
+      return { nested: { deeper: [r()] } };
+    case 10:
+      return '../../etc/passwd';
+    default:
+      return 1e308 * 10; // Infinity: JSON.stringify turns it into null
   }
 }
 
@@ -58,10 +70,18 @@ function mutate(r: () => number): string {
   const keys = Object.keys(object);
   const key = keys[Math.floor(r() * keys.length)] as string;
   switch (Math.floor(r() * 9)) {
-    case 0: delete object[key]; break;
-    case 1: object[key] = anyValue(r); break;
-    case 2: object[`extra${Math.floor(r() * 3)}`] = anyValue(r); break;
-    case 3: object['type'] = anyValue(r); break;
+    case 0:
+      delete object[key];
+      break;
+    case 1:
+      object[key] = anyValue(r);
+      break;
+    case 2:
+      object[`extra${Math.floor(r() * 3)}`] = anyValue(r);
+      break;
+    case 3:
+      object['type'] = anyValue(r);
+      break;
     case 4: {
       const text = JSON.stringify(object);
       return text.slice(0, Math.floor(r() * text.length));
@@ -71,9 +91,13 @@ function mutate(r: () => number): string {
       text[Math.floor(r() * text.length)] = String.fromCharCode(Math.floor(r() * 128));
       return text.join('');
     }
-    case 6: return JSON.stringify([object]);
-    case 7: return String.fromCodePoint(...Array.from({ length: Math.floor(r() * 60) }, () => Math.floor(r() * 0xd7ff)));
-    default: object['channel'] = anyValue(r); break;
+    case 6:
+      return JSON.stringify([object]);
+    case 7:
+      return String.fromCodePoint(...Array.from({ length: Math.floor(r() * 60) }, () => Math.floor(r() * 0xd7ff)));
+    default:
+      object['channel'] = anyValue(r);
+      break;
   }
   return JSON.stringify(object);
 }
@@ -94,7 +118,8 @@ function invalidFrames(seed: number, count: number): Frame[] {
       frames.push({ data: randomBytes(1 + Math.floor(r() * 64)), binary: true, expected: 'BINARY_NOT_ACCEPTED' });
       continue;
     }
-    const text = roll < 0.07 ? JSON.stringify({ type: 'input', channel: 0, data: 'y'.repeat(MAX_MESSAGE_BYTES) }) : mutate(r);
+    const text =
+      roll < 0.07 ? JSON.stringify({ type: 'input', channel: 0, data: 'y'.repeat(MAX_MESSAGE_BYTES) }) : mutate(r);
     const result = parseClientMessage(text);
     if (!result.ok) frames.push({ data: text, binary: false, expected: result.error.code });
   }
@@ -109,10 +134,14 @@ describe('protocol fuzzing', () => {
         const frames = invalidFrames(index + 1, 1500);
         const from = client.messages.length;
         for (const frame of frames) client.sendRaw(frame.data, frame.binary);
-        const errors = await client.until(() => {
-          const replies = client.messages.slice(from);
-          return replies.length >= frames.length ? replies : undefined;
-        }, `${frames.length} replies`, 30_000);
+        const errors = await client.until(
+          () => {
+            const replies = client.messages.slice(from);
+            return replies.length >= frames.length ? replies : undefined;
+          },
+          `${frames.length} replies`,
+          30_000,
+        );
         expect(errors.map((m) => (m.type === 'error' ? m.code : m.type))).toEqual(frames.map((f) => f.expected));
         expect(client.invalid).toEqual([]);
       }),
@@ -162,7 +191,8 @@ describe('protocol fuzzing', () => {
   it('gives every message of a valid conversation a well-formed answer', async () => {
     const client = await LabClient.open(server);
     await client.attach(0, 'shell', { room: 'conversation' });
-    for (const message of SEEDS) client.send(message.type === 'hello' ? message : { ...message, channel: 0 } as ClientMessage);
+    for (const message of SEEDS)
+      client.send(message.type === 'hello' ? message : ({ ...message, channel: 0 } as ClientMessage));
     client.send({ type: 'attach', channel: 0, lab: 'shell', cols: 80, rows: 24 });
     await client.next('detached', (m) => m.channel === 0 && m.reason === 'request');
     await client.next('error', (m) => m.code === 'UNKNOWN_CHANNEL' || m.code === 'CHANNEL_IN_USE');

@@ -14,7 +14,15 @@ function run(script: string, onChunk?: (chunk: Buffer, host: PtyHost) => void): 
   const chunks: Buffer[] = [];
   return new Promise((resolve) => {
     const host: PtyHost = new PtyHost(
-      { file: 'bash', args: ['--noprofile', '--norc', '-c', script], cwd: dir, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' }, cols: 80, rows: 24, sandboxed: false },
+      {
+        file: 'bash',
+        args: ['--noprofile', '--norc', '-c', script],
+        cwd: dir,
+        env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+        cols: 80,
+        rows: 24,
+        sandboxed: false,
+      },
       {
         onData: (chunk) => {
           chunks.push(chunk);

@@ -8,7 +8,13 @@ import { scratchDir, startLabServer, waitUntil } from '../helpers/lab-server.ts'
 
 function recorder(clock: { now: number }): { recorder: CastRecorder; lines: string[] } {
   const lines: string[] = [];
-  const recorder = new CastRecorder({ cols: 80, rows: 24, title: 'essai', sink: (line) => lines.push(line), now: () => clock.now });
+  const recorder = new CastRecorder({
+    cols: 80,
+    rows: 24,
+    title: 'essai',
+    sink: (line) => lines.push(line),
+    now: () => clock.now,
+  });
   return { recorder, lines };
 }
 
@@ -24,7 +30,13 @@ describe('CastRecorder', () => {
     const parsed = parseCast(lines.join('\n'));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.cast.header).toMatchObject({ version: 2, width: 80, height: 24, title: 'essai', idle_time_limit: 1.5 });
+    expect(parsed.cast.header).toMatchObject({
+      version: 2,
+      width: 80,
+      height: 24,
+      title: 'essai',
+      idle_time_limit: 1.5,
+    });
     expect(JSON.parse(lines[0] ?? '{}')).not.toHaveProperty('env');
     expect(parsed.cast.events).toEqual([
       { time: 0.25, code: 'o', data: '$ ' },
@@ -68,14 +80,20 @@ describe('recording a live session (--record)', () => {
       const [file] = readdirSync(dir);
       expect(file).toMatch(/^rec-shell-.*\.cast$/);
       const path = join(dir, file ?? '');
-      await waitUntil(() => readFileSync(path, 'utf8').includes('OS_PASSWORD=********\\r\\n'), 'the scrubbed output in the file');
+      await waitUntil(
+        () => readFileSync(path, 'utf8').includes('OS_PASSWORD=********\\r\\n'),
+        'the scrubbed output in the file',
+      );
       const parsed = parseCast(readFileSync(path, 'utf8'));
       if (!parsed.ok) throw new Error(parsed.message);
       expect(parsed.cast.header).toMatchObject({ width: 80, height: 24 });
       expect(castMarkers(parsed.cast).map((m) => m.label)).toEqual(['hello']);
       const marker = parsed.cast.events.findIndex((e) => e.code === 'm');
       expect(parsed.cast.events[marker + 1]).toMatchObject({ code: 'i', data: 'echo run-$((40 + 2))\r' });
-      const output = parsed.cast.events.filter((e) => e.code === 'o').map((e) => e.data).join('');
+      const output = parsed.cast.events
+        .filter((e) => e.code === 'o')
+        .map((e) => e.data)
+        .join('');
       expect(output).toContain('run-42');
       expect(readFileSync(path, 'utf8')).not.toContain('hunter2');
     } finally {

@@ -19,7 +19,8 @@ async function render(parts: readonly (string | Buffer)[], cols: number, rows: n
   for (const part of parts) await new Promise<void>((resolve) => term.write(part, resolve));
   const buffer = term.buffer.active;
   const lines: string[] = [];
-  for (let y = buffer.viewportY; y < buffer.viewportY + rows; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+  for (let y = buffer.viewportY; y < buffer.viewportY + rows; y++)
+    lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
   const screen = { buffer: buffer.type, lines, cursor: [buffer.cursorX, buffer.cursorY], modes: { ...term.modes } };
   term.dispose();
   return screen;
@@ -31,7 +32,11 @@ describe('resume', () => {
     const { snapshot: first } = await before.attach(1, 'shell', { room: 'resume', cols: 70, rows: 20 });
     await before.waitForOutput(1, 'lab$ ');
     // A file, then `less` on it: the alternate screen, reverse video status line, cursor keys mode.
-    before.send({ type: 'input', channel: 1, data: 'seq -f "ligne %g" 1 500 > f.txt; echo "shell=$$"; less -S f.txt\r' });
+    before.send({
+      type: 'input',
+      channel: 1,
+      data: 'seq -f "ligne %g" 1 500 > f.txt; echo "shell=$$"; less -S f.txt\r',
+    });
     await before.waitForOutput(1, 'ligne 19');
     before.send({ type: 'input', channel: 1, data: '/ligne 42\r' }); // search: the screen scrolls to it
     await before.waitForOutput(1, 'ligne 60');

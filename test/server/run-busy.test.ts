@@ -80,7 +80,11 @@ describe('▶ while a program holds the terminal', () => {
     client.send({ type: 'run', channel: 1, commandId: 'console' });
     await catRuns(client);
     const refusal = await refused(client, 'hello');
-    expect(refusal).toMatchObject({ reason: 'busy', program: 'cat', message: 'la fausse console est ouverte : Ctrl-D pour en sortir' });
+    expect(refusal).toMatchObject({
+      reason: 'busy',
+      program: 'cat',
+      message: 'la fausse console est ouverte : Ctrl-D pour en sortir',
+    });
     client.clearOutput(1);
     client.send({ type: 'run', channel: 1, commandId: 'inside' });
     // cat gives the line back: it went to the console, not to the shell.
@@ -105,7 +109,10 @@ describe('▶ while a program holds the terminal', () => {
     const client = await writer();
     client.send({ type: 'input', channel: 1, data: 'cat\r' });
     await catRuns(client);
-    expect(await refused(client, 'hello')).toMatchObject({ program: 'cat', message: 'la fausse console est ouverte : Ctrl-D pour en sortir' });
+    expect(await refused(client, 'hello')).toMatchObject({
+      program: 'cat',
+      message: 'la fausse console est ouverte : Ctrl-D pour en sortir',
+    });
     client.send({ type: 'input', channel: 1, data: '\u0004' });
     await prompt(client);
     client.send({ type: 'input', channel: 1, data: 'sleep 200\r' });
@@ -117,7 +124,11 @@ describe('▶ while a program holds the terminal', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       refusal = await refused(client, 'hello');
     }
-    expect(refusal).toMatchObject({ reason: 'busy', program: 'sleep', message: 'une commande tourne encore (sleep) : attendez sa fin ou Ctrl-C' });
+    expect(refusal).toMatchObject({
+      reason: 'busy',
+      program: 'sleep',
+      message: 'une commande tourne encore (sleep) : attendez sa fin ou Ctrl-C',
+    });
     client.send({ type: 'input', channel: 1, data: '\u0003' });
     await prompt(client);
     client.send({ type: 'run', channel: 1, commandId: 'hello' });

@@ -14,7 +14,13 @@ const parse = parseScheduler();
 /** A screen of cols x rows and the replies it emitted, in order. */
 function screenWithReplies(cols: number, rows: number): { screen: Screen; replies: string[] } {
   const replies: string[] = [];
-  const screen = new Screen(cols, rows, parse, () => undefined, (reply) => replies.push(reply));
+  const screen = new Screen(
+    cols,
+    rows,
+    parse,
+    () => undefined,
+    (reply) => replies.push(reply),
+  );
   return { screen, replies };
 }
 

@@ -18,7 +18,11 @@ async function view(data: string | Buffer, cols: number, rows: number) {
   const buffer = term.buffer.active;
   const lines: string[] = [];
   for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
-  const core = (term as unknown as { _core: { coreService: { isCursorHidden: boolean }; buffer: { scrollTop: number; scrollBottom: number } } })._core;
+  const core = (
+    term as unknown as {
+      _core: { coreService: { isCursorHidden: boolean }; buffer: { scrollTop: number; scrollBottom: number } };
+    }
+  )._core;
   const result = {
     type: buffer.type,
     lines,

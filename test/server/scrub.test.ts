@@ -3,10 +3,14 @@ import { scrubSecrets } from '../../src/server/scrub.ts';
 
 describe('scrubSecrets', () => {
   it('hides passwords and tokens in variables, flags, configs and headers', () => {
-    expect(scrubSecrets('export OS_PASSWORD=s3cret OS_USERNAME=demo')).toBe('export OS_PASSWORD=******** OS_USERNAME=demo');
+    expect(scrubSecrets('export OS_PASSWORD=s3cret OS_USERNAME=demo')).toBe(
+      'export OS_PASSWORD=******** OS_USERNAME=demo',
+    );
     expect(scrubSecrets('OS_PASSWORD="with quotes"x')).not.toContain('quotes');
     expect(scrubSecrets('ADMIN_PASSWORD=abc; OS_TOKEN=xyz')).toBe('ADMIN_PASSWORD=********; OS_TOKEN=********');
-    expect(scrubSecrets('openstack --os-password hunter2 token issue')).toBe('openstack --os-password ******** token issue');
+    expect(scrubSecrets('openstack --os-password hunter2 token issue')).toBe(
+      'openstack --os-password ******** token issue',
+    );
     expect(scrubSecrets('      password: devstack')).toBe('      password: ********');
     expect(scrubSecrets('X-Auth-Token: abcdef123')).toBe('X-Auth-Token: ********');
   });

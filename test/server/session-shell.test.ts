@@ -10,7 +10,14 @@ import type { PtyExit } from '../../src/server/pty-host.ts';
 import { resolveSandbox, type Sandbox } from '../../src/server/sandbox.ts';
 import { parseScheduler } from '../../src/server/screen.ts';
 import { SessionShell } from '../../src/server/session-shell.ts';
-import { descendantsOf, ensureLabUser, FIXTURE_LABS, processesOf, scratchDir, waitUntil } from '../helpers/lab-server.ts';
+import {
+  descendantsOf,
+  ensureLabUser,
+  FIXTURE_LABS,
+  processesOf,
+  scratchDir,
+  waitUntil,
+} from '../helpers/lab-server.ts';
 
 const parse = parseScheduler();
 let stateDir: string;
@@ -40,11 +47,16 @@ function lab(id: string): LabDefinition {
 /** A shell of fixture lab `id`, and everything it told. */
 function shellOf(id: string, options: { readonly config?: ResolvedConfig } = {}) {
   const told = { output: '', exits: [] as { exit: PtyExit; why: ErrorValue | undefined }[], cleanup: [] as string[] };
-  const shell = new SessionShell({ lab: lab(id), room: `r${++room}`, config: options.config ?? config, sandbox, parse }, 80, 24, {
-    output: (chunk) => (told.output += chunk.toString('utf8')),
-    exited: (exit, why) => told.exits.push({ exit, why }),
-    cleanupFailed: (problem) => told.cleanup.push(problem),
-  });
+  const shell = new SessionShell(
+    { lab: lab(id), room: `r${++room}`, config: options.config ?? config, sandbox, parse },
+    80,
+    24,
+    {
+      output: (chunk) => (told.output += chunk.toString('utf8')),
+      exited: (exit, why) => told.exits.push({ exit, why }),
+      cleanupFailed: (problem) => told.cleanup.push(problem),
+    },
+  );
   return { shell, told };
 }
 
@@ -57,7 +69,10 @@ describe('SessionShell', () => {
     expect(shell.exited).toBe(false);
     await waitUntil(() => told.output.includes('lab$ '), 'the prompt');
     shell.write('echo "home=$HOME pwd=$PWD"\r');
-    await waitUntil(() => told.output.includes(`home=${shell.dir} pwd=${shell.dir}`), 'the shell to run in its directory');
+    await waitUntil(
+      () => told.output.includes(`home=${shell.dir} pwd=${shell.dir}`),
+      'the shell to run in its directory',
+    );
     expect(shell.snapshot().data).toContain(`home=${shell.dir}`);
     expect(shell.size).toEqual({ cols: 80, rows: 24 });
     shell.resize(100, 30);

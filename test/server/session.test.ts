@@ -60,16 +60,23 @@ describe('a lab session', () => {
     await client.close();
   });
 
-  it.skipIf(process.getuid?.() !== 0)('runs lab shells as the unprivileged lab account when started as root', async () => {
-    const client = await writer(freshRoom());
-    client.send({ type: 'input', channel: 1, data: 'echo "who=$(id -un) groups=$(id -G) nnp=$(grep NoNewPrivs /proc/self/status | cut -f2)"\r' });
-    const text = await client.waitForOutput(1, 'nnp=1');
-    expect(text).toContain('who=cours-lab');
-    expect(/groups=([\d ]+)/.exec(text)?.[1]?.split(' ')).not.toContain('0');
-    client.send({ type: 'input', channel: 1, data: 'touch /etc/lab-was-here 2>/dev/null || echo "denied-$?"\r' });
-    await client.waitForOutput(1, 'denied-1');
-    await client.close();
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'runs lab shells as the unprivileged lab account when started as root',
+    async () => {
+      const client = await writer(freshRoom());
+      client.send({
+        type: 'input',
+        channel: 1,
+        data: 'echo "who=$(id -un) groups=$(id -G) nnp=$(grep NoNewPrivs /proc/self/status | cut -f2)"\r',
+      });
+      const text = await client.waitForOutput(1, 'nnp=1');
+      expect(text).toContain('who=cours-lab');
+      expect(/groups=([\d ]+)/.exec(text)?.[1]?.split(' ')).not.toContain('0');
+      client.send({ type: 'input', channel: 1, data: 'touch /etc/lab-was-here 2>/dev/null || echo "denied-$?"\r' });
+      await client.waitForOutput(1, 'denied-1');
+      await client.close();
+    },
+  );
 
   it('sends every viewer the same bytes as the writer', async () => {
     const name = freshRoom();
@@ -77,7 +84,10 @@ describe('a lab session', () => {
     const viewers = [await LabClient.open(server), await LabClient.open(server, { role: 'audience' })];
     await viewers[0]?.attach(1, 'shell', { room: name, mode: 'view' });
     await viewers[1]?.attach(7, 'shell', { room: name });
-    expect(viewers.map((v) => v.messages.find((m) => m.type === 'attached'))).toMatchObject([{ role: 'viewer' }, { role: 'viewer' }]);
+    expect(viewers.map((v) => v.messages.find((m) => m.type === 'attached'))).toMatchObject([
+      { role: 'viewer' },
+      { role: 'viewer' },
+    ]);
     main.send({ type: 'input', channel: 1, data: 'echo BEGIN-$((1)); seq 1 20000; echo END-$((2))\r' });
     await main.waitForOutput(1, 'END-2');
     await viewers[0]?.waitForOutput(1, 'END-2');
@@ -97,7 +107,10 @@ describe('a lab session', () => {
     const student = await LabClient.open(server, { role: 'audience' });
     await projector.attach(2, 'shell', { room: name, mode: 'view' });
     await student.attach(3, 'shell', { room: name, mode: 'write' });
-    for (const [client, channel] of [[projector, 2], [student, 3]] as const) {
+    for (const [client, channel] of [
+      [projector, 2],
+      [student, 3],
+    ] as const) {
       client.send({ type: 'input', channel, data: 'touch viewer-typed\r' });
       client.send({ type: 'input', channel, data: '\x1b[24;80R' }); // a cursor position report
       client.send({ type: 'resize', channel, cols: 100, rows: 30 });
@@ -105,7 +118,10 @@ describe('a lab session', () => {
       client.send({ type: 'reset', channel });
     }
     await student.next('error', (m) => m.code === 'NOT_WRITER', 0);
-    await projector.until(() => projector.messages.filter((m) => m.type === 'error' && m.code === 'NOT_WRITER').length === 3 || undefined, '3 refusals');
+    await projector.until(
+      () => projector.messages.filter((m) => m.type === 'error' && m.code === 'NOT_WRITER').length === 3 || undefined,
+      '3 refusals',
+    );
     main.send({ type: 'input', channel: 1, data: 'ls; echo listed-$((3))\r' });
     const text = await main.waitForOutput(1, 'listed-3');
     expect(text).not.toContain('viewer-typed');
@@ -191,7 +207,11 @@ describe('a lab session', () => {
   it('reset ends every process of the old shell', async () => {
     const name = freshRoom();
     const main = await writer(name);
-    main.send({ type: 'input', channel: 1, data: 'sleep 1000 & setsid sleep 1001 & nohup sleep 1002 >/dev/null 2>&1 & echo started-$((9))\r' });
+    main.send({
+      type: 'input',
+      channel: 1,
+      data: 'sleep 1000 & setsid sleep 1001 & nohup sleep 1002 >/dev/null 2>&1 & echo started-$((9))\r',
+    });
     await main.waitForOutput(1, 'started-9');
     const oldLeader = server.server.registry.find(name, 'shell')?.pid ?? -1;
     await waitUntil(() => processesOf([oldLeader]).length >= 5 || undefined, 'the background jobs');
@@ -233,7 +253,10 @@ describe('a lab session', () => {
     const client = await LabClient.open(server);
     client.send({ type: 'attach', channel: 1, lab: 'not-ready', cols: 80, rows: 24 });
     const error = await client.next('error', (m) => m.channel === 1);
-    expect(error).toMatchObject({ code: 'LAB_NOT_READY', message: 'VM du lab non construite : lancez sudo npm run setup' });
+    expect(error).toMatchObject({
+      code: 'LAB_NOT_READY',
+      message: 'VM du lab non construite : lancez sudo npm run setup',
+    });
     await client.close();
   });
 
@@ -259,8 +282,20 @@ describe('a lab session', () => {
     const welcome = client.messages.find((m) => m.type === 'welcome');
     expect(welcome).toMatchObject({
       labs: expect.arrayContaining([
-        { id: 'missing-tool', title: 'Lab sans son outil', ready: false, reason: 'qemu-img-absent-for-tests manquant : lancez npm run setup', commands: [] },
-        { id: 'shell', title: 'Shell de test', ready: true, commands: ['hello', 'two-lines'], exercises: ['make-file', 'slow'] },
+        {
+          id: 'missing-tool',
+          title: 'Lab sans son outil',
+          ready: false,
+          reason: 'qemu-img-absent-for-tests manquant : lancez npm run setup',
+          commands: [],
+        },
+        {
+          id: 'shell',
+          title: 'Shell de test',
+          ready: true,
+          commands: ['hello', 'two-lines'],
+          exercises: ['make-file', 'slow'],
+        },
       ]),
     });
     const { attached: fine } = await client.attach(4, 'shell', { room: freshRoom() });

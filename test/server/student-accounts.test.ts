@@ -13,7 +13,10 @@ import { ROOT, scratchDir, waitUntil } from '../helpers/lab-server.ts';
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
-  execFileSync('bash', [join(ROOT, 'labs', 'setup-user.sh')], { stdio: 'ignore', env: { ...process.env, COURS_LAB_STUDENTS: '4' } });
+  execFileSync('bash', [join(ROOT, 'labs', 'setup-user.sh')], {
+    stdio: 'ignore',
+    env: { ...process.env, COURS_LAB_STUDENTS: '4' },
+  });
 });
 afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');

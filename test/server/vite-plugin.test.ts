@@ -39,7 +39,12 @@ beforeAll(async () => {
   const response = await fetch(url, { redirect: 'manual' });
   expect(response.status).toBe(303);
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  target = { port, origin: `http://127.0.0.1:${port}`, presenterCookie: cookie, audienceCookie: '' } as unknown as TestServer;
+  target = {
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    presenterCookie: cookie,
+    audienceCookie: '',
+  } as unknown as TestServer;
 }, 60_000);
 
 afterAll(async () => {

@@ -41,7 +41,15 @@ export type ClassPanelEvent =
   | { readonly type: 'cancel-end' }
   | { readonly type: 'confirm-end' };
 
-export const INITIAL_CLASS_PANEL: ClassPanelModel = { students: [], now: 0, presence: new Map(), open: false, choosing: undefined, watching: undefined, confirmingEnd: false };
+export const INITIAL_CLASS_PANEL: ClassPanelModel = {
+  students: [],
+  now: 0,
+  presence: new Map(),
+  open: false,
+  choosing: undefined,
+  watching: undefined,
+  confirmingEnd: false,
+};
 
 export function reduceClassPanel(model: ClassPanelModel, event: ClassPanelEvent): ClassPanelModel {
   switch (event.type) {
@@ -50,15 +58,25 @@ export function reduceClassPanel(model: ClassPanelModel, event: ClassPanelEvent)
       const watched = model.watching && byId.get(model.watching.id);
       // A student who left the class is no longer watched; one who renamed keeps being watched, renamed.
       const watching = model.watching && watched ? { ...model.watching, name: watched.name } : undefined;
-      const choosing = model.choosing !== undefined && (byId.get(model.choosing)?.labs.length ?? 0) > 1 ? model.choosing : undefined;
+      const choosing =
+        model.choosing !== undefined && (byId.get(model.choosing)?.labs.length ?? 0) > 1 ? model.choosing : undefined;
       const now = Math.max(model.now, event.now);
-      return { ...model, students: event.students, now, presence: notePresence(model.presence, event.students, now), watching, choosing };
+      return {
+        ...model,
+        students: event.students,
+        now,
+        presence: notePresence(model.presence, event.students, now),
+        watching,
+        choosing,
+      };
     }
     case 'tick':
       // The clock only moves forward (a tick queued behind a roster may carry an earlier time).
       return event.now > model.now ? { ...model, now: event.now } : model;
     case 'toggle':
-      return model.open ? { ...model, open: false, choosing: undefined, confirmingEnd: false } : { ...model, open: true };
+      return model.open
+        ? { ...model, open: false, choosing: undefined, confirmingEnd: false }
+        : { ...model, open: true };
     case 'close':
       return model.open ? { ...model, open: false, choosing: undefined, confirmingEnd: false } : model;
     case 'pick': {
@@ -68,12 +86,24 @@ export function reduceClassPanel(model: ClassPanelModel, event: ClassPanelEvent)
       if (only === undefined) return model;
       if (others.length > 0) return { ...model, choosing: model.choosing === student.id ? undefined : student.id };
       // The panel gives way to the terminal: it opens beside the presenter's own pane.
-      return { ...model, choosing: undefined, open: false, confirmingEnd: false, watching: { id: student.id, name: student.name, lab: only } };
+      return {
+        ...model,
+        choosing: undefined,
+        open: false,
+        confirmingEnd: false,
+        watching: { id: student.id, name: student.name, lab: only },
+      };
     }
     case 'pick-lab': {
       const student = model.students.find((s) => s.id === event.id);
       if (!student?.labs.includes(event.lab)) return model;
-      return { ...model, choosing: undefined, open: false, confirmingEnd: false, watching: { id: student.id, name: student.name, lab: event.lab } };
+      return {
+        ...model,
+        choosing: undefined,
+        open: false,
+        confirmingEnd: false,
+        watching: { id: student.id, name: student.name, lab: event.lab },
+      };
     }
     case 'close-watch':
       return model.watching ? { ...model, watching: undefined } : model;
@@ -116,10 +146,15 @@ export interface StudentRow {
  * `slideNumber`: the number remark shows for a slide index (its steps are not counted), so the panel says
  * what the student's screen says.
  */
-export function studentRow(student: StudentInfo, model: ClassPanelModel, slideNumber: (index: number) => number = (index) => index + 1): StudentRow {
+export function studentRow(
+  student: StudentInfo,
+  model: ClassPanelModel,
+  slideNumber: (index: number) => number = (index) => index + 1,
+): StudentRow {
   const last = student.last;
   const outcome = last === undefined ? 'none' : last.exit === undefined ? 'running' : last.exit === 0 ? 'ok' : 'failed';
-  const result = last === undefined ? '' : last.exit === undefined ? '… en cours' : last.exit === 0 ? '✓ 0' : `✗ ${last.exit}`;
+  const result =
+    last === undefined ? '' : last.exit === undefined ? '… en cours' : last.exit === 0 ? '✓ 0' : `✗ ${last.exit}`;
   return {
     id: student.id,
     name: student.name,

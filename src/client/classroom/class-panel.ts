@@ -58,7 +58,10 @@ export class ClassPanel {
     const header = document.createElement('header');
     const title = document.createElement('h2');
     title.textContent = 'Classe';
-    header.append(title, button('✕', 'Fermer la liste des élèves', () => this.dispatch({ type: 'close' })));
+    header.append(
+      title,
+      button('✕', 'Fermer la liste des élèves', () => this.dispatch({ type: 'close' })),
+    );
     this.exerciseList = document.createElement('ul');
     this.exerciseList.className = 'exercise-list';
     this.exercisesSection = section('Exercices', this.exerciseList);
@@ -112,7 +115,8 @@ export class ClassPanel {
     if (model.students.length === 0) {
       const empty = document.createElement('li');
       empty.className = 'class-empty';
-      empty.textContent = 'Aucun élève pour l’instant : ils rejoignent la classe depuis l’adresse du public, avec « Mon propre lab ».';
+      empty.textContent =
+        'Aucun élève pour l’instant : ils rejoignent la classe depuis l’adresse du public, avec « Mon propre lab ».';
       this.list.append(empty);
     }
     this.renderFooter();
@@ -127,8 +131,10 @@ export class ClassPanel {
     item.className = 'class-row';
     item.dataset['student'] = row.id;
     item.dataset['connected'] = String(row.connected);
-    const open = button('', row.watchable ? `Voir le terminal de ${row.name} (lecture seule)` : `${row.name} n’a aucun lab ouvert`, () =>
-      this.dispatch({ type: 'pick', id }),
+    const open = button(
+      '',
+      row.watchable ? `Voir le terminal de ${row.name} (lecture seule)` : `${row.name} n’a aucun lab ouvert`,
+      () => this.dispatch({ type: 'pick', id }),
     );
     open.className = 'class-student';
     open.disabled = !row.watchable;
@@ -149,7 +155,11 @@ export class ClassPanel {
       labs.setAttribute('role', 'group');
       labs.setAttribute('aria-label', `Labs de ${row.name}`);
       for (const lab of student.labs) {
-        const choice = button(this.labTitle(lab), `Voir le lab ${this.labTitle(lab)} de ${row.name} (lecture seule)`, () => this.dispatch({ type: 'pick-lab', id, lab }));
+        const choice = button(
+          this.labTitle(lab),
+          `Voir le lab ${this.labTitle(lab)} de ${row.name} (lecture seule)`,
+          () => this.dispatch({ type: 'pick-lab', id, lab }),
+        );
         choice.dataset['lab'] = lab;
         choice.dataset['focusKey'] = `lab-${id}-${lab}`;
         labs.append(choice);
@@ -166,7 +176,11 @@ export class ClassPanel {
     item.dataset['complete'] = String(row.total > 0 && row.done === row.total);
     const head = document.createElement('div');
     head.className = 'exercise-head';
-    head.append(span('exercise-name', row.title), span('exercise-count', row.count), span('exercise-where', `${row.exercise} · ${this.labTitle(row.lab)} · ${row.slide}`));
+    head.append(
+      span('exercise-name', row.title),
+      span('exercise-count', row.count),
+      span('exercise-where', `${row.exercise} · ${this.labTitle(row.lab)} · ${row.slide}`),
+    );
     item.append(head);
     if (row.stuck.length === 0) return item;
     const stuck = document.createElement('div');
@@ -203,7 +217,11 @@ export class ClassPanel {
       if (!this.footer.contains(document.activeElement)) confirm.focus();
       return;
     }
-    const end = button('Terminer la classe', 'Terminer la classe : efface les labs de tous les élèves (une confirmation suit)', () => this.dispatch({ type: 'ask-end' }));
+    const end = button(
+      'Terminer la classe',
+      'Terminer la classe : efface les labs de tous les élèves (une confirmation suit)',
+      () => this.dispatch({ type: 'ask-end' }),
+    );
     end.className = 'class-end';
     end.dataset['focusKey'] = 'end';
     end.disabled = this.model.students.length === 0;

@@ -38,7 +38,14 @@ export function deckExercises(deck: DeckModule): DeckExercise[] {
   for (const [index, slide] of deck.slides.entries()) {
     if (slide.lab !== undefined && slide.exercise !== undefined) {
       const title = slide.exerciseTitle === undefined ? {} : { title: slide.exerciseTitle };
-      exercises.push({ lab: slide.lab, exercise: slide.exercise, first, steps: slide.steps, number: index + 1, ...title });
+      exercises.push({
+        lab: slide.lab,
+        exercise: slide.exercise,
+        first,
+        steps: slide.steps,
+        number: index + 1,
+        ...title,
+      });
     }
     first += slide.steps;
   }
@@ -63,12 +70,21 @@ function attemptsOf(student: StudentInfo): number {
  * The presence of the students of a new roster received at `now`: unchanged for a student on the same
  * slide who pressed nothing since; restarted at `now` otherwise. A student gone from the roster is dropped.
  */
-export function notePresence(previous: ReadonlyMap<string, Presence>, students: readonly StudentInfo[], now: number): ReadonlyMap<string, Presence> {
+export function notePresence(
+  previous: ReadonlyMap<string, Presence>,
+  students: readonly StudentInfo[],
+  now: number,
+): ReadonlyMap<string, Presence> {
   const next = new Map<string, Presence>();
   for (const student of students) {
     const before = previous.get(student.id);
     const attempts = attemptsOf(student);
-    next.set(student.id, before && before.slide === student.slide && before.attempts === attempts ? before : { slide: student.slide, attempts, since: now });
+    next.set(
+      student.id,
+      before && before.slide === student.slide && before.attempts === attempts
+        ? before
+        : { slide: student.slide, attempts, since: now },
+    );
   }
   return next;
 }
@@ -102,18 +118,34 @@ function progressOf(student: StudentInfo, exercise: DeckExercise): ExerciseProgr
   return student.exercises?.find((p) => p.lab === exercise.lab && p.exercise === exercise.exercise);
 }
 
-function stuckOn(student: StudentInfo, exercise: DeckExercise, presence: Presence | undefined, now: number): StuckStudent | undefined {
+function stuckOn(
+  student: StudentInfo,
+  exercise: DeckExercise,
+  presence: Presence | undefined,
+  now: number,
+): StuckStudent | undefined {
   const progress = progressOf(student, exercise);
   if (progress?.ok) return undefined;
   const watchable = student.labs.includes(exercise.lab);
   const failures = progress?.failures ?? 0;
-  if (failures >= STUCK_FAILURES) return { id: student.id, name: student.name, reason: 'failures', text: `bloqué·e : ${failures} échecs`, watchable };
+  if (failures >= STUCK_FAILURES)
+    return { id: student.id, name: student.name, reason: 'failures', text: `bloqué·e : ${failures} échecs`, watchable };
   // Time counts only while they are there: a disconnected page's slide is the one it last showed.
-  const here = student.connected && student.slide !== undefined && student.slide >= exercise.first && student.slide < exercise.first + exercise.steps;
+  const here =
+    student.connected &&
+    student.slide !== undefined &&
+    student.slide >= exercise.first &&
+    student.slide < exercise.first + exercise.steps;
   if (!here || !presence || presence.slide !== student.slide) return undefined;
   const quiet = now - presence.since;
   if (quiet < STUCK_AFTER_MS) return undefined;
-  return { id: student.id, name: student.name, reason: 'idle', text: `bloqué·e : aucune tentative depuis ${Math.floor(quiet / 60_000)} min`, watchable };
+  return {
+    id: student.id,
+    name: student.name,
+    reason: 'idle',
+    text: `bloqué·e : aucune tentative depuis ${Math.floor(quiet / 60_000)} min`,
+    watchable,
+  };
 }
 
 function rowTitle(exercise: DeckExercise): string {

@@ -42,8 +42,16 @@ export class FollowBar {
     this.choice.className = 'labs-choice';
     this.choice.setAttribute('role', 'group');
     this.choice.setAttribute('aria-label', 'Terminaux des démonstrations');
-    this.presenterButton = barButton('Suivre le présentateur', 'Les terminaux montrent ceux du présentateur, en lecture seule', () => actions.choose('presenter'));
-    this.ownButton = barButton('Mon propre lab', 'Les terminaux deviennent votre propre lab : lancez les démonstrations vous-même', () => actions.choose('own'));
+    this.presenterButton = barButton(
+      'Suivre le présentateur',
+      'Les terminaux montrent ceux du présentateur, en lecture seule',
+      () => actions.choose('presenter'),
+    );
+    this.ownButton = barButton(
+      'Mon propre lab',
+      'Les terminaux deviennent votre propre lab : lancez les démonstrations vous-même',
+      () => actions.choose('own'),
+    );
     this.choice.append(this.presenterButton, this.ownButton);
     this.name = document.createElement('span');
     this.name.className = 'student-name';
@@ -67,7 +75,10 @@ export class FollowBar {
     this.label.textContent = barLabel(model, browsing);
     this.followButton.hidden = !follows;
     this.followButton.textContent = mode === 'follow' ? 'Naviguer librement' : 'Rattraper';
-    this.followButton.title = mode === 'follow' ? 'Ne plus suivre : parcourir les diapositives à son rythme' : 'Revenir à la diapositive du présentateur et la suivre';
+    this.followButton.title =
+      mode === 'follow'
+        ? 'Ne plus suivre : parcourir les diapositives à son rythme'
+        : 'Revenir à la diapositive du présentateur et la suivre';
     this.choice.hidden = !offersOwnLabs(model);
     const own = model.labs === 'own' && model.role === 'student';
     this.presenterButton.setAttribute('aria-pressed', String(!own));

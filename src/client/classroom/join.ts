@@ -47,7 +47,13 @@ export async function joinClass(raw: string): Promise<JoinAnswer> {
       body: JSON.stringify({ name: checked.name }),
     });
     const answer = parseJoinAnswer(await response.json().catch(() => undefined));
-    return answer ?? { ok: false, code: 'INTERNAL', message: `Réponse inattendue du serveur de labs (HTTP ${response.status}).` };
+    return (
+      answer ?? {
+        ok: false,
+        code: 'INTERNAL',
+        message: `Réponse inattendue du serveur de labs (HTTP ${response.status}).`,
+      }
+    );
   } catch {
     return OFFLINE;
   }

@@ -33,7 +33,12 @@ export interface StudentModel {
 }
 
 export type StudentEvent =
-  | { readonly type: 'welcome'; readonly role: ClientRole; readonly handsOn: boolean; readonly student: StudentIdentity | undefined }
+  | {
+      readonly type: 'welcome';
+      readonly role: ClientRole;
+      readonly handsOn: boolean;
+      readonly student: StudentIdentity | undefined;
+    }
   | { readonly type: 'choose'; readonly labs: LabsChoice }
   | { readonly type: 'join-sent' }
   | { readonly type: 'join-answer'; readonly answer: JoinAnswer }
@@ -58,7 +63,8 @@ export function reduceStudent(model: StudentModel, event: StudentEvent): Student
     case 'choose':
       if (event.labs === 'presenter') return { ...model, labs: 'presenter', form: undefined };
       if (model.role === 'student') return { ...model, labs: 'own', form: undefined };
-      if (model.handsOn && model.role === 'audience') return model.form ? model : { ...model, form: { pending: false, error: undefined } };
+      if (model.handsOn && model.role === 'audience')
+        return model.form ? model : { ...model, form: { pending: false, error: undefined } };
       return model;
     case 'join-sent':
       return model.form ? { ...model, form: { pending: true, error: undefined } } : model;
@@ -66,7 +72,8 @@ export function reduceStudent(model: StudentModel, event: StudentEvent): Student
       if (!model.form) return model;
       const answer = event.answer;
       if (answer.ok) return { ...model, form: undefined, labs: 'own', student: answer.student, ended: false };
-      const error: JoinError = answer.hint === undefined ? { message: answer.message } : { message: answer.message, hint: answer.hint };
+      const error: JoinError =
+        answer.hint === undefined ? { message: answer.message } : { message: answer.message, hint: answer.hint };
       return { ...model, form: { pending: false, error } };
     }
     case 'cancel':

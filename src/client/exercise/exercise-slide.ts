@@ -11,6 +11,10 @@ export function decorateExercise(content: HTMLElement, channel: LabChannel, exer
   control.dispatch({ type: 'live', live: !channel.replaying });
   channel.onVerify = (event) => {
     if (event.exercise !== control.exercise) return;
-    control.dispatch('results' in event ? { type: 'verified', results: event.results } : { type: 'refused', message: event.message, ...(event.hint === undefined ? {} : { hint: event.hint }) });
+    control.dispatch(
+      'results' in event
+        ? { type: 'verified', results: event.results }
+        : { type: 'refused', message: event.message, ...(event.hint === undefined ? {} : { hint: event.hint }) },
+    );
   };
 }

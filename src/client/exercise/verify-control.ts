@@ -27,7 +27,12 @@ export class VerifyControl {
       event.stopPropagation();
       if (!buttonOf(this.state).enabled) return;
       this.dispatch({ type: 'press' });
-      if (!this.press()) this.dispatch({ type: 'refused', message: 'Le lab n’est pas prêt : la vérification n’est pas partie.', hint: 'Attendez que le terminal soit en direct.' });
+      if (!this.press())
+        this.dispatch({
+          type: 'refused',
+          message: 'Le lab n’est pas prêt : la vérification n’est pas partie.',
+          hint: 'Attendez que le terminal soit en direct.',
+        });
     });
     this.button.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' || event.key === ' ') event.stopPropagation();

@@ -34,9 +34,20 @@ export function reduceVerify(state: VerifyState, event: VerifyEvent): VerifyStat
     case 'verified':
       return state.phase === 'running' ? { phase: 'done', results: event.results } : state;
     case 'refused':
-      return state.phase === 'running' ? { phase: 'failed', message: event.message, ...(event.hint === undefined ? {} : { hint: event.hint }) } : state;
+      return state.phase === 'running'
+        ? { phase: 'failed', message: event.message, ...(event.hint === undefined ? {} : { hint: event.hint }) }
+        : state;
     case 'live':
-      if (!event.live) return state.phase === 'running' ? { phase: 'failed', message: 'La connexion au lab s’est interrompue pendant la vérification.', hint: 'Vérifiez de nouveau quand le terminal est revenu.' } : state.phase === 'done' ? state : { phase: 'no-lab' };
+      if (!event.live)
+        return state.phase === 'running'
+          ? {
+              phase: 'failed',
+              message: 'La connexion au lab s’est interrompue pendant la vérification.',
+              hint: 'Vérifiez de nouveau quand le terminal est revenu.',
+            }
+          : state.phase === 'done'
+            ? state
+            : { phase: 'no-lab' };
       return state.phase === 'no-lab' ? { phase: 'idle' } : state;
   }
 }
@@ -54,16 +65,27 @@ export function buttonOf(state: VerifyState): { readonly label: string; readonly
 }
 
 /** One line per check, as the pane's space shows them. */
-export function linesOf(state: VerifyState): readonly { readonly mark: '✓' | '✗' | '…' | '!'; readonly text: string }[] {
+export function linesOf(
+  state: VerifyState,
+): readonly { readonly mark: '✓' | '✗' | '…' | '!'; readonly text: string }[] {
   if (state.phase === 'no-lab') {
-    return [{ mark: '!', text: 'Les vérifications ont besoin d’un lab en direct : ouvrez le diaporama depuis le serveur du cours (le vôtre ou celui de l’école).' }];
+    return [
+      {
+        mark: '!',
+        text: 'Les vérifications ont besoin d’un lab en direct : ouvrez le diaporama depuis le serveur du cours (le vôtre ou celui de l’école).',
+      },
+    ];
   }
-  if (state.phase === 'failed') return [{ mark: '!', text: state.hint === undefined ? state.message : `${state.message} ${state.hint}` }];
+  if (state.phase === 'failed')
+    return [{ mark: '!', text: state.hint === undefined ? state.message : `${state.message} ${state.hint}` }];
   const results = state.phase === 'done' ? state.results : state.phase === 'running' ? (state.previous ?? []) : [];
   if (state.phase === 'done' && allPassed(state)) return [{ mark: '✓', text: 'Bravo : tout est vérifié.' }];
   return results.map((r) => {
     if (r.state === 'pass') return { mark: '✓', text: r.check };
     if (r.state === 'fail') return { mark: '✗', text: r.hint ?? r.check };
-    return { mark: '!', text: `${r.check} : ${r.message ?? (r.state === 'timeout' ? 'délai dépassé' : 'vérification impossible')}` };
+    return {
+      mark: '!',
+      text: `${r.check} : ${r.message ?? (r.state === 'timeout' ? 'délai dépassé' : 'vérification impossible')}`,
+    };
   });
 }

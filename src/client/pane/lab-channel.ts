@@ -15,7 +15,18 @@ import type { CheckResult, ServerMessage } from '../../protocol/messages.ts';
 import { attachMessage, type ChannelHandler, type ConnectionState, type LabConnection } from '../connection.ts';
 import { LabReplay } from '../replay/lab-replay.ts';
 import { LabPane } from './lab-pane.ts';
-import { badge, canRun, errorText, initialModel, isReadOnly, isWriter, reduce, replaysInstead, type PaneEvent, type PaneModel } from './pane-state.ts';
+import {
+  badge,
+  canRun,
+  errorText,
+  initialModel,
+  isReadOnly,
+  isWriter,
+  reduce,
+  replaysInstead,
+  type PaneEvent,
+  type PaneModel,
+} from './pane-state.ts';
 import { RunNoticeView } from './run-notice.ts';
 
 /**
@@ -36,7 +47,13 @@ export class LabChannel extends Disposable {
   /** Told when this page gains or loses the right to run commands. */
   onRoleChange: (() => void) | undefined;
   /** Told of every `verified` answer and of errors while a « Vérifier » is pending (exercise slides). */
-  onVerify: ((event: { readonly exercise: string } & ({ readonly results: readonly CheckResult[] } | { readonly message: string; readonly hint?: string })) => void) | undefined;
+  onVerify:
+    | ((
+        event: { readonly exercise: string } & (
+          { readonly results: readonly CheckResult[] } | { readonly message: string; readonly hint?: string }
+        ),
+      ) => void)
+    | undefined;
   /** The exercise whose checks were asked for last, until its answer (or an error) came. */
   private verifying: string | undefined;
   private model: PaneModel;
@@ -71,7 +88,10 @@ export class LabChannel extends Disposable {
       onReset: () => this.reset(),
       ...(options.onClose ? { onClose: options.onClose } : {}),
     });
-    this.notice = new RunNoticeView({ force: (commandId) => this.run(commandId, true), dismiss: () => this.dispatch({ type: 'dismiss' }) });
+    this.notice = new RunNoticeView({
+      force: (commandId) => this.run(commandId, true),
+      dismiss: () => this.dispatch({ type: 'dismiss' }),
+    });
     this.pane.element.querySelector('.lab-pane-message')?.after(this.notice.element);
     this.register(connection.onState((state) => this.connectionChanged(state)));
   }
@@ -205,7 +225,11 @@ export class LabChannel extends Disposable {
     if (message.type === 'verified' || (message.type === 'error' && this.verifying !== undefined)) {
       const exercise = message.type === 'verified' ? message.exercise : (this.verifying ?? '');
       this.verifying = undefined;
-      this.onVerify?.(message.type === 'verified' ? { exercise, results: message.results } : { exercise, message: message.message, ...(message.hint === undefined ? {} : { hint: message.hint }) });
+      this.onVerify?.(
+        message.type === 'verified'
+          ? { exercise, results: message.results }
+          : { exercise, message: message.message, ...(message.hint === undefined ? {} : { hint: message.hint }) },
+      );
     }
     const terminal = this.pane.terminal;
     const viewer = this.model.role === 'viewer';
@@ -287,8 +311,10 @@ export class LabChannel extends Disposable {
     this.shownReadOnly = readOnly;
     if (badge(after) !== badge(before)) this.pane.setState(badge(after));
     if (after.watched !== before.watched) this.pane.setWatched(after.watched);
-    if (after.replayReason !== before.replayReason) this.pane.setNote(after.replayReason && `Rejeu de la démonstration : ${after.replayReason}`);
+    if (after.replayReason !== before.replayReason)
+      this.pane.setNote(after.replayReason && `Rejeu de la démonstration : ${after.replayReason}`);
     this.notice.render(after.notice);
-    if (canRun(after) !== canRun(before) || after.role !== before.role || after.connection !== before.connection) this.onRoleChange?.();
+    if (canRun(after) !== canRun(before) || after.role !== before.role || after.connection !== before.connection)
+      this.onRoleChange?.();
   }
 }

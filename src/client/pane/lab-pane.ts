@@ -195,7 +195,8 @@ export class LabPane extends Disposable {
     if (!this.terminal.element || this.body.clientWidth === 0) return;
     const grid = this.grid;
     if (!grid) return this.fit.fit();
-    if (this.terminal.cols !== grid.cols || this.terminal.rows !== grid.rows) this.terminal.resize(grid.cols, grid.rows);
+    if (this.terminal.cols !== grid.cols || this.terminal.rows !== grid.rows)
+      this.terminal.resize(grid.cols, grid.rows);
     this.terminal.options.fontSize = largestFittingFont((size) => {
       this.terminal.options.fontSize = size;
       const fits = this.fit.proposeDimensions();

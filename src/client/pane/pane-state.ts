@@ -55,7 +55,8 @@ export type PaneEvent =
   | { readonly type: 'dismiss' };
 
 export const RESTARTING_TEXT = 'Redémarrage du lab…';
-export const UNAUTHORIZED_TEXT = 'Terminal non connecté : ouvrez l’adresse complète (avec ?token=…) affichée par « npm start ».';
+export const UNAUTHORIZED_TEXT =
+  'Terminal non connecté : ouvrez l’adresse complète (avec ?token=…) affichée par « npm start ».';
 export const DETACH_TEXT: Readonly<Record<string, string>> = {
   slow: 'Ce terminal a pris trop de retard : reconnexion…',
   idle: 'Session du lab fermée après une longue inactivité. Cliquez « Redémarrer » pour un nouveau shell.',
@@ -122,7 +123,8 @@ export function reduce(model: PaneModel, event: PaneEvent): PaneModel {
       return next;
     }
     case 'replay':
-      if (model.replaying) return model.replayReason === event.reason ? model : { ...model, replayReason: event.reason };
+      if (model.replaying)
+        return model.replayReason === event.reason ? model : { ...model, replayReason: event.reason };
       return {
         ...model,
         replaying: true,
@@ -138,7 +140,15 @@ export function reduce(model: PaneModel, event: PaneEvent): PaneModel {
       return model.replaying ? { ...model, replaying: false, message: undefined, replayReason: undefined } : model;
     case 'retarget':
       if (model.replaying) return model;
-      return { ...model, attached: false, role: undefined, session: 'none', message: undefined, notice: undefined, watched: false };
+      return {
+        ...model,
+        attached: false,
+        role: undefined,
+        session: 'none',
+        message: undefined,
+        notice: undefined,
+        watched: false,
+      };
     case 'reset':
       return isWriter(model) ? { ...model, message: undefined, notice: undefined } : model;
     case 'run':
@@ -151,22 +161,48 @@ function received(model: PaneModel, message: ServerMessage): PaneModel {
   switch (message.type) {
     case 'attached':
       // A new attachment: whoever watched the old one is told again by the server if they still watch.
-      return { ...model, attached: true, role: message.role, session: 'running', message: undefined, notice: undefined, watched: false };
+      return {
+        ...model,
+        attached: true,
+        role: message.role,
+        session: 'running',
+        message: undefined,
+        notice: undefined,
+        watched: false,
+      };
     case 'snapshot':
       // The blank screen of a restart is its end too: the banner must not outlive it, whatever follows.
-      return model.session === 'restarting' ? { ...model, session: 'running', message: clearRestart(model.message) } : model;
+      return model.session === 'restarting'
+        ? { ...model, session: 'running', message: clearRestart(model.message) }
+        : model;
     case 'role':
       return { ...model, role: message.role, notice: message.role === 'writer' ? model.notice : undefined };
     case 'status':
-      if (message.state === 'restarting') return { ...model, session: 'restarting', message: RESTARTING_TEXT, notice: undefined };
+      if (message.state === 'restarting')
+        return { ...model, session: 'restarting', message: RESTARTING_TEXT, notice: undefined };
       if (message.state === 'running') return { ...model, session: 'running', message: undefined };
       // A restart whose shell did not start: its error (if any) stays, the restart banner goes.
-      if (message.state === 'exited') return { ...model, session: 'exited', message: model.message === RESTARTING_TEXT || model.message === undefined ? exitText(undefined, model.role) : model.message };
+      if (message.state === 'exited')
+        return {
+          ...model,
+          session: 'exited',
+          message:
+            model.message === RESTARTING_TEXT || model.message === undefined
+              ? exitText(undefined, model.role)
+              : model.message,
+        };
       return model;
     case 'exit':
       return { ...model, session: 'exited', message: exitText(message.code, model.role), notice: undefined };
     case 'detached':
-      return { ...model, attached: false, session: 'none', message: DETACH_TEXT[message.reason] ?? DETACHED_TEXT, notice: undefined, watched: false };
+      return {
+        ...model,
+        attached: false,
+        session: 'none',
+        message: DETACH_TEXT[message.reason] ?? DETACHED_TEXT,
+        notice: undefined,
+        watched: false,
+      };
     case 'error':
       return { ...model, message: errorText(message) };
     case 'watched': {
@@ -175,7 +211,9 @@ function received(model: PaneModel, message: ServerMessage): PaneModel {
       return model.watched === watched ? model : { ...model, watched };
     }
     case 'run-refused':
-      return isWriter(model) ? { ...model, notice: { commandId: message.commandId, text: noticeText(message.message) } } : model;
+      return isWriter(model)
+        ? { ...model, notice: { commandId: message.commandId, text: noticeText(message.message) } }
+        : model;
     case 'welcome':
     case 'slide':
     case 'resized':

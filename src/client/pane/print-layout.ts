@@ -35,7 +35,10 @@ const MIN_FOLD_COLS = 20;
 
 /** The columns a row may take in a column `slotPx` wide before it is folded: what it holds at the minimum font. */
 export function foldColumns(slotPx: number): number {
-  return Math.max(MIN_FOLD_COLS, Math.floor((slotPx - 2 * PRINT_PAD_X_PX) / (MONO_ADVANCE * PRINT_FONT_MIN_PX) - PRINT_SLACK_COLS));
+  return Math.max(
+    MIN_FOLD_COLS,
+    Math.floor((slotPx - 2 * PRINT_PAD_X_PX) / (MONO_ADVANCE * PRINT_FONT_MIN_PX) - PRINT_SLACK_COLS),
+  );
 }
 
 /** The mark that starts the rest of a folded row. */
@@ -116,7 +119,10 @@ function rowCount(b: Block): number {
 function fitRows(blocks: Block[]): void {
   let total = blocks.reduce((sum, b) => sum + rowCount(b), 0);
   while (total > PRINT_ROWS_MAX) {
-    const longest = blocks.reduce<Block | undefined>((best, b) => (b.lines.length > (best?.lines.length ?? 0) ? b : best), undefined);
+    const longest = blocks.reduce<Block | undefined>(
+      (best, b) => (b.lines.length > (best?.lines.length ?? 0) ? b : best),
+      undefined,
+    );
     const dropped = longest?.lines.pop();
     if (!longest || !dropped) return;
     total -= dropped.length + (longest.left === 0 ? -1 : 0);

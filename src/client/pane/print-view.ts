@@ -111,5 +111,10 @@ function fitBesideText(view: HTMLElement, source: PrintSource): void {
     px = Math.max(0, px - NARROW_STEP_PX);
     content.style.setProperty('--print-slot', `${px}px`);
   }
-  if (px < widest.slotPx) render(view, slot, printLayout(source.commands, source.transcript, source.cols, Math.min(slot.clientWidth, PRINT_SLOT_MAX_PX)));
+  if (px < widest.slotPx)
+    render(
+      view,
+      slot,
+      printLayout(source.commands, source.transcript, source.cols, Math.min(slot.clientWidth, PRINT_SLOT_MAX_PX)),
+    );
 }

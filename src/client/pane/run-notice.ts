@@ -23,7 +23,11 @@ export class RunNoticeView {
     this.element.hidden = true;
     this.text = document.createElement('span');
     this.text.className = 'lab-pane-notice-text';
-    const force = paneButton('Envoyer quand même', 'Taper la commande dans le terminal malgré tout', () => this.shown && actions.force(this.shown.commandId));
+    const force = paneButton(
+      'Envoyer quand même',
+      'Taper la commande dans le terminal malgré tout',
+      () => this.shown && actions.force(this.shown.commandId),
+    );
     force.classList.add('lab-pane-notice-force');
     const close = paneButton('×', 'Fermer ce message', actions.dismiss);
     close.classList.add('lab-pane-notice-close');

@@ -13,7 +13,10 @@ import type { IDisposable, IFunctionIdentifier } from '@xterm/xterm';
 /** The part of xterm's parser used here (the browser's Terminal and the headless one both have it). */
 export interface QueryParser {
   registerCsiHandler(id: IFunctionIdentifier, callback: (params: (number | number[])[]) => boolean): IDisposable;
-  registerDcsHandler(id: IFunctionIdentifier, callback: (data: string, params: (number | number[])[]) => boolean): IDisposable;
+  registerDcsHandler(
+    id: IFunctionIdentifier,
+    callback: (data: string, params: (number | number[])[]) => boolean,
+  ): IDisposable;
 }
 
 /** Every CSI query xterm.js answers (6.0, InputHandler): the same ones the server's screen answers. */

@@ -104,7 +104,9 @@ export class CastPlayer {
 
   /** Plays the next command not played yet (a step stopped at the next marker has not played it). */
   nextStep(): boolean {
-    const next = this.markers.find((marker) => marker.index >= this.next && !(marker.index === this.next && marker.label === this.step));
+    const next = this.markers.find(
+      (marker) => marker.index >= this.next && !(marker.index === this.next && marker.label === this.step),
+    );
     return next ? this.playStep(next.label) : false;
   }
 

@@ -50,13 +50,28 @@ export class ReplayBar {
     this.speedSelect = document.createElement('select');
     this.speedSelect.className = 'lab-replay-speed';
     this.speedSelect.setAttribute('aria-label', 'Vitesse de lecture');
-    for (const speed of SPEEDS) this.speedSelect.append(new Option(`×${speed}`, String(speed), speed === 1, speed === 1));
+    for (const speed of SPEEDS)
+      this.speedSelect.append(new Option(`×${speed}`, String(speed), speed === 1, speed === 1));
     this.speedSelect.addEventListener('change', () => this.player?.setSpeed(Number(this.speedSelect.value)));
-    this.liveButton = paneButton('Passer en direct', 'Un serveur de labs répond : quitter l’enregistrement pour un vrai terminal', actions.goLive);
+    this.liveButton = paneButton(
+      'Passer en direct',
+      'Un serveur de labs répond : quitter l’enregistrement pour un vrai terminal',
+      actions.goLive,
+    );
     this.liveButton.classList.add('lab-replay-live');
     this.liveButton.hidden = true;
-    this.element.append(restart, this.playButton, next, this.seekInput, this.timeLabel, this.speedSelect, this.stepLabel, this.liveButton);
-    for (const type of ['keydown', 'keypress', 'keyup'] as const) this.element.addEventListener(type, (event) => event.stopPropagation());
+    this.element.append(
+      restart,
+      this.playButton,
+      next,
+      this.seekInput,
+      this.timeLabel,
+      this.speedSelect,
+      this.stepLabel,
+      this.liveButton,
+    );
+    for (const type of ['keydown', 'keypress', 'keyup'] as const)
+      this.element.addEventListener(type, (event) => event.stopPropagation());
   }
 
   /**
