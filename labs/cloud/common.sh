@@ -6,7 +6,8 @@ R=$STATE/run L=$STATE/logs E=$STATE/etc
 
 # The cloud's services, in start order (down stops them in the reverse order of their layers).
 SERVICES=(mariadb epmd rabbitmq keystone glance-api placement-api nova-api nova-conductor nova-scheduler
-  nova-compute neutron-server cinder-api cinder-scheduler cinder-volume heat)
+  nova-compute neutron-server cinder-api cinder-scheduler cinder-volume heat swift-account swift-container
+  swift-object swift-proxy)
 
 # A pid alone could name another process after a reboot or a crash: with its start time (field 22 of
 # /proc/PID/stat, in clock ticks since boot) it names one process for good.

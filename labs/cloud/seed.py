@@ -25,8 +25,10 @@ SERVICES = {  # service name: (type, URL of all three interfaces)
     'neutron': ('network', 'http://127.0.0.1:9696'),
     'cinderv3': ('volumev3', 'http://127.0.0.1:8776/v3/%(project_id)s'),
     'heat': ('orchestration', 'http://127.0.0.1:8004/v1/%(tenant_id)s'),
+    # the proxy; a project's account is AUTH_<its id> (keystoneauth's reseller prefix)
+    'swift': ('object-store', 'http://127.0.0.1:8080/v1/AUTH_%(tenant_id)s'),
 }
-SERVICE_USERS = ('glance', 'placement', 'nova', 'neutron', 'cinder', 'heat')
+SERVICE_USERS = ('glance', 'placement', 'nova', 'neutron', 'cinder', 'heat', 'swift')
 FLAVORS = [  # id, name, vCPU, RAM MB, disk GB: the classic sizes
     ('1', 'm1.tiny', 1, 512, 1),
     ('2', 'm1.small', 1, 2048, 20),
