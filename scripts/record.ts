@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { deckDemos, RECORDINGS_DIR, type Demo } from '../src/deck/demos.ts';
+import { deckDemos, RECORDINGS_DIR, solutionSteps, type Demo } from '../src/deck/demos.ts';
 import { loadDeck } from '../src/deck/load.ts';
 import { loadLabDefinitions } from '../src/deck/load-labs.ts';
 import { COMMAND_DONE } from '../src/protocol/ansi.ts';
@@ -51,9 +51,9 @@ async function typeSolution(
   demo: Demo,
   solution: readonly string[],
 ): Promise<void> {
-  for (const [index, line] of solution.entries()) {
+  for (const { id, text: line } of solutionSteps(solution)) {
     const from = page.mark;
-    recorder.marker(`solution-${index + 1}`);
+    recorder.marker(id);
     page.send({ type: 'input', channel: 0, data: `${line}\r` });
     const status = Number((await page.waitFor(COMMAND_DONE, from, SOLUTION_LINE_MS, 'raw'))[1]);
     if (status !== 0) {

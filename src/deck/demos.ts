@@ -24,6 +24,14 @@ export interface Demo {
 
 export const RECORDINGS_DIR = 'labs/recordings';
 
+/**
+ * An exercise's solution as steps of its recording: line N is marked `solution-N` (record.ts), and the
+ * print view lists them as it lists a demo's commands.
+ */
+export function solutionSteps(solution: readonly string[]): RunnableCommand[] {
+  return solution.map((text, index) => ({ id: `solution-${index + 1}`, text }));
+}
+
 export function recordingPath(lab: string, demo: string): string {
   return `${RECORDINGS_DIR}/${lab}/${demo}.cast`;
 }

@@ -8,8 +8,8 @@ import { join, relative, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import { DECK_UPDATE_EVENT, type DeckModule, type DeckUpdate } from '../protocol/deck-update.ts';
 import { checkDeck, localReferences, type DeckProblem } from './check.ts';
-import { deckDemos, RECORDINGS_DIR } from './demos.ts';
-import { checkExerciseSlides } from './exercises.ts';
+import { deckDemos, RECORDINGS_DIR, solutionSteps } from './demos.ts';
+import { checkExerciseSlides, slideSolution } from './exercises.ts';
 import { checkLabSlides, runnableCommands, type LabCommands } from './lab-commands.ts';
 import { loadDeck, type LoadedDeck } from './load.ts';
 import { loadLabDefinitions } from './load-labs.ts';
@@ -181,7 +181,9 @@ function toModule({ manifest, deck }: LoadedDeck, labs: ReadonlyMap<string, LabC
         steps: slide.steps,
         ...(name ? { name } : {}),
         ...(lab ? { lab, commands } : {}),
-        ...(lab && exercise ? { exercise, ...headingOf(slide.content) } : {}),
+        ...(lab && exercise
+          ? { exercise, ...headingOf(slide.content), solution: solutionSteps(slideSolution(slide) ?? []) }
+          : {}),
         ...recordings.get(index),
       };
     }),

@@ -21,6 +21,8 @@ export interface DeckSlideInfo {
   readonly exercise?: string;
   /** An exercise slide's heading (its `## ` line, « À vous : un disque adossé »), for the presenter's panel. */
   readonly exerciseTitle?: string;
+  /** An exercise slide's solution (its notes' `$ ` lines) as the steps of its recording, for the print view. */
+  readonly solution?: readonly RunnableCommand[];
   /** Its recording (asciicast v2), relative to the built deck, when one was made (`npm run record`). */
   readonly recording?: string;
   /** What each command printed in that recording, as text, for the print view (by command id). */

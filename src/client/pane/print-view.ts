@@ -41,8 +41,10 @@ export function addPrintView(slot: HTMLElement, slide: DeckSlideInfo | undefined
   slot.querySelector(':scope > .lab-print')?.remove();
   slot.parentElement?.style.removeProperty('--print-slot');
   const transcript = slide?.transcript;
-  if (!slide?.commands || !transcript) return;
-  const source: PrintSource = { commands: slide.commands, transcript, cols: slide.transcriptColumns ?? DEFAULT_COLS };
+  // An exercise slide runs no command of its own: its recording is its solution, typed.
+  const commands = slide?.commands?.length ? slide.commands : slide?.solution;
+  if (!commands || !transcript) return;
+  const source: PrintSource = { commands, transcript, cols: slide?.transcriptColumns ?? DEFAULT_COLS };
   const view = document.createElement('div');
   view.className = 'lab-print';
   sources.set(view, source);
