@@ -191,11 +191,23 @@ export class ProtocolClient {
         stop();
         reject(
           new Error(
-            `timed out waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-5)).slice(0, 800)}`,
+            `timed out waiting for ${what}; last messages: ${this.lastMessages()}; output tails: ${this.outputTails()}`,
           ),
         );
       }, timeoutMs);
     });
+  }
+
+  /** The last few messages, the welcome's long lab list cut short: what a timeout's reader needs. */
+  private lastMessages(): string {
+    const last = this.messages.slice(-6).map((m) => (m.type === 'welcome' ? { type: 'welcome' } : m));
+    return JSON.stringify(last).slice(0, 1200);
+  }
+
+  /** Each channel's last output, as the terminal would show it (escapes and all). */
+  private outputTails(): string {
+    const tails = [...this.output.keys()].map((channel) => [channel, this.text(channel).slice(-300)]);
+    return JSON.stringify(Object.fromEntries(tails));
   }
 
   // ws keeps its net.Socket private; pausing it is the only way to model a page that stops reading.

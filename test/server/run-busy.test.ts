@@ -47,6 +47,21 @@ async function prompt(client: LabClient): Promise<void> {
   client.clearOutput(1);
 }
 
+/**
+ * Ctrl-C until the prompt is back, as a person presses it again: a SIGINT that lands while bash is still
+ * forking the command (before the child resets its handlers and execs) is lost, and sleep runs on.
+ */
+async function interrupt(client: LabClient): Promise<void> {
+  const press = () => client.send({ type: 'input', channel: 1, data: '\u0003' });
+  press();
+  const again = setInterval(press, 1000);
+  try {
+    await prompt(client);
+  } finally {
+    clearInterval(again);
+  }
+}
+
 describe('▶ while a program holds the terminal', () => {
   it('refuses a run during a running command, naming it, types it with force, and again at the prompt', async () => {
     const client = await writer();
@@ -66,8 +81,7 @@ describe('▶ while a program holds the terminal', () => {
     // Typed into sleep's terminal: the tty echoes it, nothing runs it.
     await client.waitForOutput(1, 'echo hello-$((6 * 7))');
     expect(client.text(1)).not.toContain('hello-42');
-    client.send({ type: 'input', channel: 1, data: '\u0003' });
-    await prompt(client);
+    await interrupt(client);
     const from = client.messages.length;
     client.send({ type: 'run', channel: 1, commandId: 'hello' });
     await client.waitForOutput(1, 'hello-42');
@@ -129,8 +143,7 @@ describe('▶ while a program holds the terminal', () => {
       program: 'sleep',
       message: 'une commande tourne encore (sleep) : attendez sa fin ou Ctrl-C',
     });
-    client.send({ type: 'input', channel: 1, data: '\u0003' });
-    await prompt(client);
+    await interrupt(client);
     client.send({ type: 'run', channel: 1, commandId: 'hello' });
     await client.waitForOutput(1, 'hello-42');
     await client.close();
