@@ -21,7 +21,16 @@ import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import { studentCounts, studentsCase } from './students-case.ts';
 import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers } from './server-cases.ts';
-import { dataFile, machineBusyMs, processOf, spawnLabServer, type SpawnedServer } from './server-process.ts';
+import {
+  compileServer,
+  dataFile,
+  descendants,
+  machineBusyMs,
+  processOf,
+  pssBytes,
+  spawnLabServer,
+  type SpawnedServer,
+} from './server-process.ts';
 import { ECHO_WARM_UP, fixed, median, medianRatio, MiB, percentile, type BenchRow } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -86,6 +95,8 @@ function only(): ReadonlySet<Case> {
 const SELECTED = only();
 /** The checkout whose lab server is measured (this one unless --server names another). */
 const SERVER_ROOT = values.server === undefined ? ROOT : resolve(values.server);
+/** Its main.js, compiled as `npm start` runs it (set once by main()). */
+let serverEntry: string | undefined;
 
 async function startServer(
   stateDir: string,
@@ -114,7 +125,7 @@ async function startServer(
     ...(process.env['TRACE_GC'] ? ['--trace-gc'] : []),
     ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []),
   ];
-  return spawnLabServer(SERVER_ROOT, args, flags);
+  return spawnLabServer(SERVER_ROOT, args, flags, false, serverEntry);
 }
 
 /** Progress on stderr, so that the table on stdout stays clean. */
@@ -136,13 +147,24 @@ async function main(): Promise<void> {
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>bench</title>\n');
   const big = dataFile(scratch, 50);
   const small = dataFile(scratch, 5);
+  step('compiling the lab server (tsc, as npm start does)');
+  serverEntry = compileServer(SERVER_ROOT, join(scratch, 'server-js'));
   const server = await startServer(join(scratch, 'state'), dist);
   const proc = processOf(server.pid);
   const rows: Row[] = [];
   const memory: string[] = [];
   const mib = (bytes: number): string => fixed(bytes / MiB, 0);
   try {
-    memory.push(`idle ${mib(proc.rss())}`);
+    const idleRss = proc.rss();
+    memory.push(`idle ${mib(idleRss)}`);
+    rows.push({
+      measure: 'server RSS at idle (compiled, as npm start runs it), MiB',
+      ceiling: '',
+      server: mib(idleRss),
+      ratio: '',
+      target: '<= 60 MiB',
+      ok: idleRss <= 60 * MiB,
+    });
     const cpu: string[] = [];
     if (SELECTED.has('stream')) {
       step('one stream');
@@ -190,6 +212,15 @@ async function main(): Promise<void> {
         ratio: fixed(ratio, 2),
         target: '>= 0.9 x',
         ok: ratio >= 0.9,
+      });
+      const perByte = medianRatio(cpuMs, ceilingCpuMs);
+      rows.push({
+        measure: 'one stream, CPU ms per 50 MB: in-process reader / server',
+        ceiling: fixed(median(ceilingCpuMs), 0),
+        server: fixed(median(cpuMs), 0),
+        ratio: fixed(perByte, 2),
+        target: '<= 1.1 x',
+        ok: perByte <= 1.1,
       });
       rows.push({
         measure: 'one stream, CPU ms of the reader: in-process / the page',
@@ -254,7 +285,9 @@ async function main(): Promise<void> {
       step(`${SESSIONS} sessions`);
       // 3. Many sessions streaming at once, and an interactive probe.
       const fanCeiling = await ceilingFanout(small.file, small.expected, SESSIONS);
-      const fanServer = await serverFanout(server.target, small.file, small.expected, SESSIONS, proc);
+      const fanServer = await serverFanout(server.target, small.file, small.expected, SESSIONS, proc, () =>
+        pssBytes(descendants(server.pid)),
+      );
       rows.push({
         measure: `${SESSIONS} sessions x 5 MB, aggregate MB/s`,
         ceiling: fixed(fanCeiling.aggregate),
@@ -280,6 +313,26 @@ async function main(): Promise<void> {
         ratio: '',
         target: 'max <= 10 ms',
         ok: Math.max(...fanServer.probe) <= 10,
+      });
+      const p50 = percentile(fanServer.probe, 50) / percentile(fanCeiling.probe, 50);
+      const p99 = percentile(fanServer.probe, 99) / percentile(fanCeiling.probe, 99);
+      rows.push({
+        measure: `probe echo under ${SESSIONS} floods, x the ceiling's: p50 / p99`,
+        ceiling: '1 / 1',
+        server: `${fixed(p50, 2)} / ${fixed(p99, 2)}`,
+        ratio: fixed(p50, 2),
+        target: 'p50 <= 1 x',
+        ok: p50 <= 1,
+      });
+      const perSession = (bytes: number): string => fixed(bytes / SESSIONS / MiB, 2);
+      const serverPart = fanServer.rssIdleSessions - fanServer.rssBefore;
+      rows.push({
+        measure: 'memory per idle session, MiB: server RSS + shell PSS',
+        ceiling: '',
+        server: `${perSession(serverPart)} + ${perSession(fanServer.shellsIdle)} = ${perSession(serverPart + fanServer.shellsIdle)}`,
+        ratio: '',
+        target: '',
+        ok: null,
       });
       cpu.push(`${SESSIONS} sessions ${fixed(fanServer.cpuMs, 0)}`);
       memory.push(

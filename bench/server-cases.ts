@@ -71,7 +71,11 @@ export interface ServerFanout {
   readonly slowestMs: number;
   readonly fastestMs: number;
   readonly probe: readonly number[];
+  /** Server RSS before the sessions were opened, then with them all idle at their prompt. */
+  readonly rssBefore: number;
   readonly rssIdleSessions: number;
+  /** What the idle sessions' shells (bwrap, bash) take together, PSS: see `shellsMemory`. */
+  readonly shellsIdle: number;
   readonly rssPeak: number;
   /** Server CPU time from the first `cat` to the last byte. */
   readonly cpuMs: number;
@@ -84,12 +88,17 @@ export async function serverFanout(
   expected: number,
   sessions: number,
   server: ServerProcess,
+  /** The memory of every process the server started (its shells), measured once they are all idle. */
+  shellsMemory: () => number = () => Number.NaN,
 ): Promise<ServerFanout> {
+  const rssBefore = server.rss();
   const clients: BenchClient[] = [];
   for (let i = 0; i < sessions; i++) clients.push(await shell(target, `fan-${i}`));
-  const probe = await startProbe('server', target);
   await pause(300);
   const rssIdleSessions = server.rss();
+  const shellsIdle = shellsMemory();
+  const probe = await startProbe('server', target);
+  await pause(300);
   let rssPeak = rssIdleSessions;
   const cpuStart = server.cpuMs();
   const doneAt: number[] = [];
@@ -119,7 +128,9 @@ export async function serverFanout(
     slowestMs: slowest,
     fastestMs: Math.min(...doneAt),
     probe: probeTimes,
+    rssBefore,
     rssIdleSessions,
+    shellsIdle,
     rssPeak,
     cpuMs,
   };

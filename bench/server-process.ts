@@ -3,7 +3,7 @@
  * checkout or another one, for A/B runs), and read through /proc: memory, CPU time, syscalls.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Target } from './client.ts';
 
@@ -48,24 +48,36 @@ export interface SpawnedServer {
 }
 
 /**
- * Starts `src/server/main.ts` of `root` with `args` (plus `--port 0`), waits for its « Ouvrez : » line and
- * exchanges the presenter's and the audience's start URLs for their cookies. `keepStderr`: stderr goes in
- * log() instead of the bench's own stderr.
+ * The lab server of `root` compiled to JavaScript in `outDir`, as `npm start` runs it (tsc with
+ * src/server/tsconfig.build.json): returns its main.js. Measured under tsx, the server carried tsx's
+ * loader thread, about 30 MiB of resident memory that a class's server does not have. `outDir` must sit
+ * under a directory whose node_modules has the server's dependencies (the bench's scratch, in the checkout).
+ */
+export function compileServer(root: string, outDir: string): string {
+  const tsc = join(import.meta.dirname, '../node_modules/typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'src/server/tsconfig.build.json'), '--outDir', outDir], {
+    stdio: 'inherit',
+  });
+  return join(outDir, 'server/main.js');
+}
+
+/**
+ * Starts `src/server/main.ts` of `root` (under tsx), or the compiled `entry` when given (compileServer),
+ * with `args` (plus `--port 0`), waits for its « Ouvrez : » line and exchanges the presenter's and the
+ * audience's start URLs for their cookies. `keepStderr`: stderr goes in log() instead of the bench's own.
  */
 export async function spawnLabServer(
   root: string,
   args: readonly string[],
   nodeFlags: readonly string[] = [],
   keepStderr = false,
+  entry?: string,
 ): Promise<SpawnedServer> {
-  const child = spawn(
-    process.execPath,
-    [...nodeFlags, '--import', 'tsx', join(root, 'src/server/main.ts'), '--port', '0', ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', keepStderr ? 'pipe' : 'inherit'],
-    },
-  );
+  const main = entry === undefined ? ['--import', 'tsx', join(root, 'src/server/main.ts')] : [entry];
+  const child = spawn(process.execPath, [...nodeFlags, ...main, '--port', '0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', keepStderr ? 'pipe' : 'inherit'],
+  });
   let output = '';
   const keep = (data: Buffer): void => {
     output = (output + data.toString()).slice(-20_000);
@@ -145,6 +157,48 @@ export function processOf(pid: number): ServerProcess {
     userMs: () => ticks().user * 10,
     syscalls: () => ({ reads: io('syscr'), writes: io('syscw') }),
   };
+}
+
+/** Every process below `pid` (its lab shells: bwrap, bash, what they run), from /proc. */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+  }
+  const found: number[] = [];
+  const visit = (at: number): void => {
+    for (const child of children.get(at) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/**
+ * Proportional set size of these processes, summed (/proc/PID/smaps_rollup): what they cost the machine
+ * together, each page shared by n of them counted 1/n (fifty bash share their code; RSS would count it 50
+ * times). Needs the right to read their memory maps (root, or the same account).
+ */
+export function pssBytes(pids: readonly number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      kib += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return kib * 1024;
 }
 
 /**

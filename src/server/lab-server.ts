@@ -15,7 +15,7 @@ import type { ResolvedConfig } from './config.ts';
 import { labPath } from './env.ts';
 import { PendingSockets } from './connection-limits.ts';
 import { Gateway } from './gateway.ts';
-import { HandsOn } from './hands-on.ts';
+import type { HandsOn } from './hands-on.ts';
 import { handleJoin } from './join-api.ts';
 import { createApiHandler, createRequestHandler } from './http.ts';
 import {
@@ -34,7 +34,6 @@ import { SessionRegistry } from './session-registry.ts';
 import { flushScheduler } from './outbox.ts';
 import { parseScheduler } from './screen.ts';
 import { SlideRoom } from './slide-room.ts';
-import { StudentAccounts } from './student-accounts.ts';
 import type { Student } from './students.ts';
 import { createStaticHandler } from './static-files.ts';
 
@@ -82,17 +81,22 @@ const READINESS_TTL_MS = 5000;
  * A hands-on class needs the server to switch accounts (root) and the pool of student accounts that
  * labs/setup-user.sh makes; without them it says what to do rather than run students as one account.
  */
-function startHandsOn(
+async function startHandsOn(
   config: ResolvedConfig,
   sandbox: Sandbox,
   labs: ReadonlyMap<string, LabDefinition>,
   registry: SessionRegistry,
-): HandsOn {
+): Promise<HandsOn> {
   if (!sandbox.account) {
     throw new SandboxError(
       '--hands-on : lancez le serveur en root (sudo) : chaque élève a son propre compte, ce qu’un serveur sans root ne peut pas faire.',
     );
   }
+  // Loaded only for a hands-on class: a presenter's server does without them (resident memory at idle).
+  const [{ HandsOn }, { StudentAccounts }] = await Promise.all([
+    import('./hands-on.ts'),
+    import('./student-accounts.ts'),
+  ]);
   const accounts = StudentAccounts.find(config.labUser, config.maxStudents);
   if (accounts.size === 0) {
     throw new SandboxError(
@@ -119,7 +123,7 @@ export async function createLabServer(config: ResolvedConfig): Promise<LabServer
   const flush = flushScheduler();
   const registry = new SessionRegistry(config, sandbox, parse);
   const auth = new Auth<Student>(config.audience, config.tls !== undefined);
-  const handsOn = config.handsOn ? startHandsOn(config, sandbox, labs.labs, registry) : undefined;
+  const handsOn = config.handsOn ? await startHandsOn(config, sandbox, labs.labs, registry) : undefined;
   auth.students = handsOn;
   const scheme = config.tls ? 'https' : 'http';
   const origins = new Set<string>(config.allowOrigins);

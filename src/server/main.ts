@@ -3,7 +3,6 @@
  * Exits with a message naming the problem when a flag, a lab definition or the lab account is wrong;
  * on SIGINT, SIGTERM or SIGHUP ends every lab shell (their whole process groups) before exiting.
  */
-import QRCode from 'qrcode';
 import { ConfigError, resolveConfig, USAGE, type ResolvedConfig } from './config.ts';
 import { createLabServer, type LabServer } from './lab-server.ts';
 import { LabDefinitionError } from './labs.ts';
@@ -47,7 +46,8 @@ try {
 
 const qr =
   config.classroom && listening.audienceUrl
-    ? await QRCode.toString(listening.audienceUrl, { type: 'terminal', small: true })
+    ? // Loaded only for a classroom: the one place it is used (a few MiB of resident memory otherwise).
+      await (await import('qrcode')).default.toString(listening.audienceUrl, { type: 'terminal', small: true })
     : undefined;
 console.log(
   formatStartup({

@@ -17,16 +17,35 @@
  * its query is parsed: parsing follows the stream in order and a query is never held back (only plain
  * text is, and a query holds ESC), so it comes within one event-loop turn unless the screen is behind.
  */
-import headless from '@xterm/headless';
-import { SerializeAddon } from '@xterm/addon-serialize';
+import { createRequire } from 'node:module';
+import type * as SerializeModule from '@xterm/addon-serialize';
+import type { SerializeAddon } from '@xterm/addon-serialize';
+import type * as HeadlessModule from '@xterm/headless';
+import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import { SCREEN_HIGH_WATERMARK, SCREEN_LOW_WATERMARK, SNAPSHOT_SCROLLBACK } from '../protocol/limits.ts';
 import { Disposable, toDisposable } from './lifecycle.ts';
 import { PlainRuns } from './plain-runs.ts';
 import { TurnScheduler } from './turn-scheduler.ts';
 
-// @xterm/headless is a CommonJS bundle whose named exports Node cannot detect: take them off the default.
-const { Terminal } = headless;
-type HeadlessTerminal = InstanceType<typeof Terminal>;
+/**
+ * xterm's headless terminal and its serializer, loaded when the first screen is made, not at start: an
+ * idle server (nobody has opened a terminal yet) then does without them (a few MiB of resident memory
+ * and its start-up time). Both are CommonJS bundles, so a synchronous require does it.
+ */
+interface Xterm {
+  readonly Terminal: typeof HeadlessTerminal;
+  readonly SerializeAddon: typeof SerializeAddon;
+}
+let xterm: Xterm | undefined;
+function loadXterm(): Xterm {
+  if (!xterm) {
+    const require = createRequire(import.meta.url);
+    const headless = require('@xterm/headless') as typeof HeadlessModule;
+    const serialize = require('@xterm/addon-serialize') as typeof SerializeModule;
+    xterm = { Terminal: headless.Terminal, SerializeAddon: serialize.SerializeAddon };
+  }
+  return xterm;
+}
 
 export interface ScreenSnapshot {
   readonly data: string;
@@ -88,7 +107,7 @@ function extraState(terminal: HeadlessTerminal): string {
 export class Screen extends Disposable {
   private readonly terminal: HeadlessTerminal;
   private readonly writeSync: WriteSync;
-  private readonly serializer = new SerializeAddon();
+  private readonly serializer: SerializeAddon;
   private readonly runs: PlainRuns;
   /** Bytes waiting to be parsed, in order. */
   private readonly queue: Buffer[] = [];
@@ -111,6 +130,8 @@ export class Screen extends Disposable {
     super();
     // logLevel error: xterm warns once that writeSync is "unreliable" (it is, with async parser hooks,
     // which a headless terminal without addons does not have).
+    const { Terminal, SerializeAddon } = loadXterm();
+    this.serializer = new SerializeAddon();
     this.terminal = new Terminal({
       cols,
       rows,

@@ -44,8 +44,14 @@ describe('PtyHost', () => {
     execFileSync('bash', ['-c', `head -c 3000000 /dev/urandom | base64 -w 76 > ${file}`]);
     // The pty turns each LF into CR LF (ONLCR).
     const expected = Buffer.from(readFileSync(file, 'latin1').replace(/\n/g, '\r\n'), 'latin1');
-    const chunks = await run(`cat ${file}; sleep 0.3`);
+    let heldForTurn = false;
+    // Checked once the chunk's handler returned, when the pty would have been paused for its turn.
+    const chunks = await run(`cat ${file}; sleep 0.3`, (_chunk, host) =>
+      queueMicrotask(() => (heldForTurn ||= host.paused)),
+    );
     expect(Buffer.concat(chunks).equals(expected)).toBe(true);
+    // One flood alone never waits for a later turn: its rate is the pty's.
+    expect(heldForTurn).toBe(false);
     // One read of a pty gives at most 4095 bytes (the kernel's n_tty buffer): these were read together.
     expect(Math.max(...chunks.map((c) => c.length))).toBeGreaterThan(4095);
     expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(PTY_READ_MAX_BYTES);
@@ -71,5 +77,25 @@ describe('PtyHost', () => {
     });
     expect(pausedChunks).toBe(0);
     expect(Buffer.concat(chunks).equals(expected)).toBe(true);
+  });
+
+  it('shares the event loop between floods, a few per turn, every byte of each in order', async () => {
+    const floods = 6;
+    const files = Array.from({ length: floods }, (_, i) => join(dir, `shared-${i}.b64`));
+    for (const file of files) execFileSync('bash', ['-c', `head -c 600000 /dev/urandom | base64 -w 76 > ${file}`]);
+    const expected = files.map((file) => Buffer.from(readFileSync(file, 'latin1').replace(/\n/g, '\r\n'), 'latin1'));
+    let heldForTurn = 0;
+    const outputs = await Promise.all(
+      files.map((file) =>
+        run(`cat ${file}; sleep 0.5`, (_chunk, host) =>
+          queueMicrotask(() => {
+            if (host.paused) heldForTurn++;
+          }),
+        ),
+      ),
+    );
+    for (const [i, chunks] of outputs.entries()) expect(Buffer.concat(chunks).equals(expected[i] as Buffer)).toBe(true);
+    // Past the turn's budget a flood waits for a later turn (and comes back: every byte arrived above).
+    expect(heldForTurn).toBeGreaterThan(0);
   });
 });
