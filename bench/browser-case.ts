@@ -6,6 +6,8 @@
  * from xterm's write callbacks, xterm.js parsing and drawing, all on the page's main thread.
  * Baselines: xterm.js alone in the same browser, writing as many bytes from page memory in 64 KiB chunks;
  * the browser's WebSocket alone, a page that receives and acks the same `cat` and draws nothing.
+ * And what a person waits for during such a `cat`: a slide change (from the key to the next slide drawn)
+ * and a ▶ (from the click to the pane's answer drawn: the notice that a command still runs).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,11 +15,20 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../scripts/lib/chromium.ts';
 import { gotoDemoSlide, openDeck, PANE } from '../test/helpers/deck-page.ts';
-import { mbPerSecond } from './stats.ts';
+import { fixed, mbPerSecond, median, medianRatio, pause, type BenchRow } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-/** A command of the first qemu demo slide: its pane is the one measured. */
+/** A command of the first qemu demo slide: its pane is the one measured, its ▶ the one pressed. */
 const SLIDE_TEXT = 'qemu-img create -f qcow2 /tmp/img.qcow2 6G';
+const RUN_ID = 'img-create';
+/** The prompt of the bench's bash, with the end-of-command mark the labs' prompts start with (labs/qemu/rc). */
+const MARKED_PROMPT = '\\[\\e]133;D;$?\\a\\]bench$ ';
+/** How long into the `cat` the slide changes and the ▶ are pressed: the pane is scrolling by then. */
+const INTO_THE_FLOOD_MS = 1000;
+/** Slide changes per round during the `cat`: there and back, this many times. */
+const SLIDE_TRIPS = 2;
+/** What a person may wait for, during the `cat`, for a slide change or a ▶ (issue 22). */
+const LATENCY_TARGET_MS = 100;
 
 export interface BrowserStream {
   /** MB/s, one per round. */
@@ -25,6 +36,9 @@ export interface BrowserStream {
   readonly xtermAlone: readonly number[];
   /** The WebSocket alone: bytes received and acked by a page that draws nothing. */
   readonly receiveOnly: readonly number[];
+  /** During the pane's `cat`: ms from the key to the next slide drawn, and from the ▶ click to its answer drawn. */
+  readonly slideMs: readonly number[];
+  readonly runMs: readonly number[];
   readonly renderer: string;
 }
 
@@ -37,11 +51,26 @@ export function buildDeck(dir: string): void {
   );
 }
 
-/** A labs folder where `qemu` is the bench's plain bash: the deck's qemu panes attach to it. */
+/**
+ * A labs folder where `qemu` is the bench's plain bash: the deck's qemu panes attach to it. It keeps the
+ * qemu lab's `img-create` command, so that the slide's ▶ is there, and a prompt that marks the end of each
+ * command as the labs' prompts do, so that a ▶ during the `cat` gets the answer it gets in class.
+ */
 export function benchAsQemu(dir: string): string {
-  const bench = JSON.parse(readFileSync(join(ROOT, 'bench/labs/bench/lab.json'), 'utf8')) as Record<string, unknown>;
+  const bench = JSON.parse(readFileSync(join(ROOT, 'bench/labs/bench/lab.json'), 'utf8')) as {
+    env: { allow: string[]; set: Record<string, string> };
+  };
+  const qemu = JSON.parse(readFileSync(join(ROOT, 'labs/qemu/lab.json'), 'utf8')) as {
+    commands: Record<string, unknown>;
+  };
+  const lab = {
+    ...bench,
+    id: 'qemu',
+    env: { ...bench.env, set: { ...bench.env.set, PS1: MARKED_PROMPT } },
+    commands: { [RUN_ID]: qemu.commands[RUN_ID] },
+  };
   mkdirSync(join(dir, 'qemu'), { recursive: true, mode: 0o755 });
-  writeFileSync(join(dir, 'qemu', 'lab.json'), `${JSON.stringify({ ...bench, id: 'qemu' }, null, 2)}\n`);
+  writeFileSync(join(dir, 'qemu', 'lab.json'), `${JSON.stringify(lab, null, 2)}\n`);
   return dir;
 }
 
@@ -53,23 +82,106 @@ async function openPane(page: Page, origin: string): Promise<void> {
     (pane) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('bench$'),
     PANE,
   );
-  await page.locator(`${PANE} .xterm`).click();
 }
 
 /** One `cat` into the pane, typed there; MB/s from Enter to the marker on screen. */
 async function paneRound(page: Page, file: string, expected: number, round: number): Promise<number> {
   // The shell computes the marker, so the command line cannot show it; one per round, since the screen
-  // still shows the previous one.
+  // still shows the previous one. The keyboard goes to the terminal (the last round left it to the slides).
+  await page.locator(`${PANE} .xterm`).click();
   await page.keyboard.type(`cat ${file}; echo FIN-$((40 + ${round}))`);
   const start = performance.now();
   await page.keyboard.press('Enter');
+  await waitForMarker(page, `FIN-${40 + round}`);
+  return mbPerSecond(expected, performance.now() - start);
+}
+
+/** Waits until the pane's screen shows `marker` (the shell's end-of-round line). */
+async function waitForMarker(page: Page, marker: string): Promise<void> {
   await page.waitForFunction(
-    ([pane, marker]) =>
-      (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes(marker ?? ''),
-    [PANE, `FIN-${40 + round}`],
+    ([pane, text]) =>
+      (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes(text ?? ''),
+    [PANE, marker],
     { polling: 20, timeout: 120_000 },
   );
-  return mbPerSecond(expected, performance.now() - start);
+}
+
+/**
+ * Runs in the page, as text (see WRITE_FROM_MEMORY). Resolves, once the next slide is shown, with the ms
+ * from the key's event (its timeStamp: when the browser got it, so a busy page's queue counts) to the end
+ * of the frame that draws it (a task queued from that frame's animation callback runs after its paint).
+ */
+const SLIDE_PROBE = `() => new Promise((resolve, reject) => {
+  const before = document.querySelector('.remark-visible');
+  let pressedAt;
+  window.addEventListener('keydown', (event) => (pressedAt = event.timeStamp), { once: true, capture: true });
+  const afterPaint = (done) => requestAnimationFrame(() => { const channel = new MessageChannel(); channel.port1.onmessage = done; channel.port2.postMessage(0); });
+  const observer = new MutationObserver(() => {
+    const shown = document.querySelector('.remark-visible');
+    if (pressedAt === undefined || !shown || shown === before) return;
+    observer.disconnect();
+    afterPaint(() => resolve(performance.now() - pressedAt));
+  });
+  observer.observe(document.querySelector('.remark-slides-area'), { subtree: true, attributes: true, attributeFilter: ['class'] });
+  setTimeout(() => reject(new Error('no slide change within 10 s')), 10000);
+})`;
+
+/**
+ * Runs in the page, as text. Resolves with the ms from the ▶'s pointerdown to the end of the frame that
+ * draws the pane's answer: during a `cat`, the notice that a command still runs (the server does not type
+ * into a running program), as in every lab whose prompt marks the end of a command.
+ */
+const RUN_PROBE = `([pane, runId]) => new Promise((resolve, reject) => {
+  const notice = document.querySelector(pane + ' .lab-pane-notice');
+  const button = document.querySelector('.remark-visible .run-command[data-command-id="' + runId + '"]');
+  let pressedAt;
+  button.addEventListener('pointerdown', (event) => (pressedAt = event.timeStamp), { once: true, capture: true });
+  const observer = new MutationObserver(() => {
+    if (pressedAt === undefined || notice.hidden) return;
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(performance.now() - pressedAt);
+      channel.port2.postMessage(0);
+    });
+  });
+  observer.observe(notice, { attributes: true, attributeFilter: ['hidden'] });
+  setTimeout(() => reject(new Error('no answer to the run within 10 s')), 10000);
+})`;
+
+/** One slide change during the `cat`: `key` pressed, ms until the slide it leads to is drawn. */
+async function slideChange(page: Page, key: 'ArrowRight' | 'ArrowLeft'): Promise<number> {
+  // `void`: evaluate would otherwise wait for the promise, which the key press below settles.
+  await page.evaluate(`void (window.__slideProbe = (${SLIDE_PROBE})())`);
+  await page.keyboard.press(key);
+  return (await page.evaluate('window.__slideProbe')) as number;
+}
+
+/**
+ * A `cat` in the pane, and during it what a person does: a ▶ on the slide (the pane says a command still
+ * runs), then slide changes there and back.
+ */
+async function latencyRound(
+  page: Page,
+  file: string,
+  round: number,
+): Promise<{ readonly slideMs: number[]; readonly runMs: number[] }> {
+  await page.locator(`${PANE} .xterm`).click();
+  await page.keyboard.type(`cat ${file}; echo FIN-$((60 + ${round}))`);
+  await page.keyboard.press('Enter');
+  await pause(INTO_THE_FLOOD_MS);
+  await page.evaluate(`void (window.__runProbe = (${RUN_PROBE})(${JSON.stringify([PANE, RUN_ID])}))`);
+  await page.locator(`.remark-visible .run-command[data-command-id="${RUN_ID}"]`).click();
+  const runMs = [(await page.evaluate('window.__runProbe')) as number];
+  await page.locator(`${PANE} .lab-pane-notice-close`).click();
+  // The click left the keyboard on the ▶, not in the terminal: the arrows go to the slides.
+  const slideMs: number[] = [];
+  for (let trip = 0; trip < SLIDE_TRIPS; trip++) {
+    slideMs.push(await slideChange(page, 'ArrowRight'));
+    slideMs.push(await slideChange(page, 'ArrowLeft'));
+  }
+  await waitForMarker(page, `FIN-${60 + round}`);
+  return { slideMs, runMs };
 }
 
 /**
@@ -189,13 +301,51 @@ export async function browserStream(
     const pane: number[] = [];
     const xtermAlone: number[] = [];
     const receiveOnly: number[] = [];
+    const slideMs: number[] = [];
+    const runMs: number[] = [];
     for (let round = 0; round < rounds; round++) {
       pane.push(await paneRound(page, file, expected, round));
       xtermAlone.push(await xtermRound(browser, expected));
       receiveOnly.push(await receiveRound(page, file, expected, round));
+      // Its own `cat`, after the others: the key presses must not slow the rounds measured for their rate.
+      const waits = await latencyRound(page, file, round);
+      slideMs.push(...waits.slideMs);
+      runMs.push(...waits.runMs);
     }
-    return { pane, xtermAlone, receiveOnly, renderer };
+    return { pane, xtermAlone, receiveOnly, slideMs, runMs, renderer };
   } finally {
     await browser.close();
   }
+}
+
+/** The browser case's rows of the bench table. */
+export function browserRows(result: BrowserStream): BenchRow[] {
+  const slowest = (values: readonly number[]): number => Math.max(...values);
+  const waits = [...result.slideMs, ...result.runMs];
+  return [
+    {
+      measure: `pane in Chromium (${result.renderer}), 50 MB: xterm.js alone / pane, MB/s`,
+      ceiling: fixed(median(result.xtermAlone)),
+      server: fixed(median(result.pane)),
+      ratio: fixed(medianRatio(result.pane, result.xtermAlone), 2),
+      target: '',
+      ok: null,
+    },
+    {
+      measure: 'Chromium: WebSocket alone (received, acked, not drawn) / pane, MB/s',
+      ceiling: fixed(median(result.receiveOnly)),
+      server: fixed(median(result.pane)),
+      ratio: fixed(medianRatio(result.pane, result.receiveOnly), 2),
+      target: '>= 0.8 x',
+      ok: medianRatio(result.pane, result.receiveOnly) >= 0.8,
+    },
+    {
+      measure: 'during the cat: slide change / ▶ answer, ms, median (max)',
+      ceiling: '',
+      server: `${fixed(median(result.slideMs), 0)} (${fixed(slowest(result.slideMs), 0)}) / ${fixed(median(result.runMs), 0)} (${fixed(slowest(result.runMs), 0)})`,
+      ratio: '',
+      target: `<= ${LATENCY_TARGET_MS} ms`,
+      ok: waits.length > 0 && slowest(waits) <= LATENCY_TARGET_MS,
+    },
+  ];
 }

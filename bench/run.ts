@@ -16,7 +16,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCommandLine } from '../scripts/lib/cli-args.ts';
-import { benchAsQemu, browserStream, buildDeck } from './browser-case.ts';
+import { benchAsQemu, browserRows, browserStream, buildDeck } from './browser-case.ts';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import { studentCounts, studentsCase } from './students-case.ts';
@@ -425,23 +425,7 @@ async function main(): Promise<void> {
           big.expected,
           ROUNDS,
         );
-        const ratio = medianRatio(result.pane, result.xtermAlone);
-        rows.push({
-          measure: `pane in Chromium (${result.renderer}), 50 MB: xterm.js alone / pane, MB/s`,
-          ceiling: fixed(median(result.xtermAlone)),
-          server: fixed(median(result.pane)),
-          ratio: fixed(ratio, 2),
-          target: '>= 40 MB/s',
-          ok: median(result.pane) >= 40,
-        });
-        rows.push({
-          measure: 'Chromium: WebSocket alone (received, acked, not drawn), MB/s',
-          ceiling: '',
-          server: fixed(median(result.receiveOnly)),
-          ratio: fixed(medianRatio(result.pane, result.receiveOnly), 2),
-          target: '',
-          ok: null,
-        });
+        rows.push(...browserRows(result));
       } finally {
         await shown.stop();
       }

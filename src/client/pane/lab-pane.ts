@@ -7,7 +7,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { Disposable, disposableTimeout, MutableDisposable, toDisposable } from '../../protocol/lifecycle.ts';
 import { DEMO_TERMINAL } from '../../protocol/limits.ts';
-import { largestFittingFont } from './fit-font.ts';
+import { FIT_FONT_MAX, FIT_FONT_MIN, largestFittingFont } from './fit-font.ts';
 import { paneButton } from './pane-button.ts';
 import { loadRenderer } from './renderer.ts';
 import { leaveQueriesToServer } from './terminal-queries.ts';
@@ -68,6 +68,13 @@ export class LabPane extends Disposable {
   private readonly refitFrame = this.register(new MutableDisposable());
   /** A viewer shows the session at the writer's size, a replay at its recording's: the font is fitted to it. */
   private followed: GridSize | undefined;
+  /**
+   * What the font was last fitted for (the body's size, the grid) and what came of it (the font, the grid
+   * that fits at it). A refit where none of it changed, as when the pane moves on to the next slide of its
+   * lab, tries no font: each one tried makes xterm.js measure every glyph again and redraw every row
+   * (850 ms per slide change during a `cat` of 50 MB, bench/README.md).
+   */
+  private fitted: string | undefined;
   private readonly resetButton: HTMLButtonElement;
 
   constructor(private readonly options: LabPaneOptions) {
@@ -194,14 +201,47 @@ export class LabPane extends Disposable {
   refit(): void {
     if (!this.terminal.element || this.body.clientWidth === 0) return;
     const grid = this.grid;
-    if (!grid) return this.fit.fit();
+    if (!grid) {
+      this.fitted = undefined;
+      return this.fit.fit();
+    }
+    if (this.fitted !== undefined && this.fitted === this.fitKey(grid)) return;
     if (this.terminal.cols !== grid.cols || this.terminal.rows !== grid.rows)
       this.terminal.resize(grid.cols, grid.rows);
-    this.terminal.options.fontSize = largestFittingFont((size) => {
-      this.terminal.options.fontSize = size;
-      const fits = this.fit.proposeDimensions();
-      return fits !== undefined && fits.cols >= grid.cols && fits.rows >= grid.rows;
-    });
+    // Cells grow with the font: the grid that fits at this font, scaled, is where the search starts.
+    const now = this.fit.proposeDimensions();
+    const size = this.terminal.options.fontSize ?? 16;
+    const guess = now ? size * Math.min(now.cols / grid.cols, now.rows / grid.rows) : undefined;
+    this.terminal.options.fontSize = largestFittingFont(
+      (tried) => {
+        this.terminal.options.fontSize = tried;
+        const fits = this.fit.proposeDimensions();
+        return fits !== undefined && fits.cols >= grid.cols && fits.rows >= grid.rows;
+      },
+      FIT_FONT_MIN,
+      FIT_FONT_MAX,
+      guess,
+    );
+    this.fitted = this.fitKey(grid);
+  }
+
+  /**
+   * The body's size, the grid shown and the font, and the grid that fits at that font: the last part
+   * changes when the font's metrics do (the web font loaded after the first fit), so the font is sought again.
+   */
+  private fitKey(grid: GridSize): string {
+    const fits = this.fit.proposeDimensions();
+    return [
+      this.body.clientWidth,
+      this.body.clientHeight,
+      grid.cols,
+      grid.rows,
+      this.terminal.cols,
+      this.terminal.rows,
+      this.terminal.options.fontSize,
+      fits?.cols,
+      fits?.rows,
+    ].join(' ');
   }
 
   private zoom(step: number): void {
