@@ -2,12 +2,15 @@
 # shellcheck shell=bash
 # L and E are for the scripts that source this file (up, compute.sh), which shellcheck checks on their own.
 # shellcheck disable=SC2034
+# The configuration templates (labs/cloud/templates/) spell them ${STATE}/run, /logs, /etc: change both.
 R=$STATE/run L=$STATE/logs E=$STATE/etc
 
 # The cloud's services, in start order (down stops them in the reverse order of their layers).
 SERVICES=(mariadb epmd rabbitmq keystone glance-api placement-api nova-api nova-conductor nova-scheduler
   nova-compute neutron-server cinder-api cinder-scheduler cinder-volume heat swift-account swift-container
   swift-object swift-proxy)
+# The data plane's, in the libvirt mode only (labs/cloud/network.sh): nova's metadata API, then the agents.
+DATAPLANE_SERVICES=(nova-metadata neutron-linuxbridge-agent neutron-dhcp-agent neutron-l3-agent neutron-metadata-agent)
 
 # A pid alone could name another process after a reboot or a crash: with its start time (field 22 of
 # /proc/PID/stat, in clock ticks since boot) it names one process for good.
@@ -46,7 +49,7 @@ marked() {
 our_pids() {
   local s pid
   {
-    for s in "${SERVICES[@]}"; do
+    for s in "${SERVICES[@]}" "${DATAPLANE_SERVICES[@]}"; do
       pid=$(recorded_pid "$s") && session "$pid"
     done
     grep -lsFxz "LAB_CLOUD_OWNER=$STATE" /proc/[0-9]*/environ | cut -d/ -f3

@@ -1,4 +1,5 @@
-# labs/cloud/compute.sh: which hypervisor nova-compute drives, sourced by labs/cloud/up (after common.sh).
+# labs/cloud/compute.sh: which hypervisor nova-compute drives, sourced by labs/cloud/up (after common.sh and
+# render.sh, whose render writes nova-compute.conf).
 # shellcheck shell=bash
 #   LAB_CLOUD_COMPUTE=auto (default): libvirt when the machine has a KVM that boots the tiny guest
 #     (labs/guest/kvm-probe) and the libvirt lab is installed (labs/setup); the fake driver otherwise.
@@ -9,8 +10,9 @@
 # With libvirt, the servers are real qemu processes of libvirtd (qemu:///system): Glance's image is the
 # tiny guest's bootable disk (labs/guest/out/tiny-cloud.qcow2), the config drive gives it its name, and
 # `openstack console log show` is its serial console. Neutron binds ports with the linuxbridge mechanism
-# driver (fake "Linux bridge agent": os-vif then creates the brq<network> bridge and libvirt plugs the
-# tap into it); there is no DHCP server or router behind it, so a guest has no network beyond its bridge.
+# driver: os-vif creates the brq<network> bridge and libvirt plugs the tap into it. Behind it, the real
+# agents of labs/cloud/network.sh (DHCP, router, floating IPs, metadata) where the machine has network
+# namespaces; else a fake "Linux bridge agent", and a guest has no network beyond its bridge.
 # The mode in use is written to $STATE/compute ("fake", or "libvirt kvm|qemu"): status, setup and down
 # read it.
 GUEST_OUT=${LAB_GUEST_OUT:-$CLOUD/../guest/out}
@@ -62,48 +64,23 @@ check_compute_unchanged() {
 }
 compute_label() { echo "$COMPUTE${VIRT_TYPE:+ $VIRT_TYPE}"; }
 
-# nova-compute's own configuration file (after nova.conf): the driver and what it needs.
+# nova-compute's own configuration file (after nova.conf): the driver and what it needs
+# (templates/nova-compute-fake.conf, nova-compute-libvirt.conf).
 write_compute_conf() {
   local conf=$E/nova/nova-compute.conf
   if [ "$COMPUTE" = fake ]; then
-    cat >"$conf" <<EOF
-[DEFAULT]
-# no VM: a fake hypervisor of 10 vCPU, 16 GiB, 1 TB (labs/cloud/lab_fake_driver.py)
-compute_driver = lab_fake_driver.LabFakeDriver
-EOF
+    render nova-compute-fake.conf "$conf"
     return 0
   fi
-  # privsep (bridges, config drive files, volume connectors): its helper started directly, we are root; sudo may be absent.
-  local helper="privsep-helper --config-file $E/nova/nova.conf --config-file $conf"
-  cat >"$conf" <<EOF
-[DEFAULT]
-compute_driver = libvirt.LibvirtDriver
-# No Neutron agent ever reports a port as plugged (the agents are fake): do not wait for the event.
-vif_plugging_is_fatal = false
-vif_plugging_timeout = 0
-# The tiny guest takes its name (and user_data) from a config drive: there is no metadata service.
-force_config_drive = true
-# After labs/cloud/down (which destroys the guests), up starts again the servers that were running.
-resume_guests_state_on_host_boot = true
-# Keep Glance's qcow2 as the base of each disk instead of a raw copy of it.
-force_raw_images = false
-# The course starts nine m1.tiny servers (1 vCPU each) on a 2-core machine.
-cpu_allocation_ratio = 16.0
-[api]
-# the config drive's hostname is the server's name (vm1), not vm1.novalocal
-dhcp_domain =
-[libvirt]
-virt_type = $VIRT_TYPE
-$([ "$VIRT_TYPE" = qemu ] && echo 'cpu_mode = none')
-[nova_sys_admin]
-helper_command = $helper
-[vif_plug_linux_bridge_privileged]
-helper_command = $helper
-[vif_plug_ovs_privileged]
-helper_command = $helper
-[privsep_osbrick]
-helper_command = $helper
-EOF
+  # With the real agents (network.sh), the guest starts once its port is wired and dnsmasq knows it, so
+  # its DHCP request is answered at once; with the fake ones no port is ever reported plugged.
+  local fatal=false timeout=0
+  [ "${DATAPLANE:-fake}" = real ] && fatal=true timeout=300
+  # [libvirt]: virt_type, and cpu_mode = none under TCG (qemu); with KVM the second line stays empty, as
+  # the file always had it.
+  local libvirt="virt_type = $VIRT_TYPE"$'\n'
+  [ "$VIRT_TYPE" = qemu ] && libvirt+='cpu_mode = none'
+  render nova-compute-libvirt.conf "$conf" STATE VIF_FATAL="$fatal" VIF_TIMEOUT="$timeout" LIBVIRT="$libvirt"
 }
 
 # libvirtd and virtlogd, unless they already run (the libvirt lab's labs/libvirt/up, or the system's):
@@ -151,4 +128,15 @@ describe_compute() {
     echo "  compute : nova-compute avec le pilote fake (lab_fake_driver.LabFakeDriver, 10 vCPU / 16 GiB / 1 TB) :"
     echo "            les serveurs deviennent ACTIVE mais aucune VM ne tourne ; libvirt : $COMPUTE_WHY"
   fi
+}
+
+# The course's image is the tiny guest's disk: after a new build of labs/guest (an SSH server, say), the
+# libvirt mode uploads it again under the same name (seed.py image), once per build (its md5 noted).
+refresh_image() {
+  [ "$COMPUTE" = libvirt ] && [ -z "${LAB_CLOUD_IMAGE:-}" ] || return 0
+  local file=$GUEST_OUT/tiny-cloud.qcow2 sum
+  sum=$(md5sum "$file" | cut -d' ' -f1)
+  [ "$(cat "$STATE/.image-md5" 2>/dev/null)" = "$sum" ] && return 0
+  LAB_IMAGE_FILE=$file "$PY" "$CLOUD/seed.py" image || die "seed.py image a échoué (image du cloud : $file)"
+  echo "$sum" >"$STATE/.image-md5"
 }

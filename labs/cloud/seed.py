@@ -157,5 +157,24 @@ def resources():
     say('networks public (%s) and private (%s), router1' % (public_subnet.cidr, private_subnet.cidr))
 
 
+def image():
+    """The public image again when its file changed (a new build of labs/guest): same name, new id."""
+    import hashlib
+    import openstack
+    path = os.environ['LAB_IMAGE_FILE']
+    with open(path, 'rb') as f:
+        md5 = hashlib.md5(f.read()).hexdigest()
+    conn = openstack.connection.Connection(session=admin_session(), region_name=REGION,
+                                           identity_interface='public')
+    old = [i for i in conn.image.images(name=IMAGE) if i.visibility == 'public']
+    if any(i.checksum == md5 for i in old):
+        return
+    conn.create_image(IMAGE, filename=path, disk_format='qcow2', container_format='bare',
+                      visibility='public', wait=True)
+    for i in old:
+        conn.image.delete_image(i)
+    say('image %s remplacée (nouveau %s)' % (IMAGE, path))
+
+
 if __name__ == '__main__':
-    {'identity': identity, 'resources': resources}[sys.argv[1]]()
+    {'identity': identity, 'resources': resources, 'image': image}[sys.argv[1]]()

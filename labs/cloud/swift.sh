@@ -1,4 +1,5 @@
-# labs/cloud/swift.sh: Swift, the lab cloud's object store, sourced by labs/cloud/up (after common.sh).
+# labs/cloud/swift.sh: Swift, the lab cloud's object store, sourced by labs/cloud/up (after common.sh and
+# render.sh, whose render writes its configuration files).
 # shellcheck shell=bash
 # From Debian's python3-swift (the servers) and swift (swift-ring-builder), not the swift-proxy,
 # swift-account… service packages (maintainer scripts, init scripts): labs/cloud/swift-server.py runs each
@@ -19,112 +20,18 @@ SWIFT_PROXY_PORT=8080
 declare -A SWIFT_PORTS=([object]=6200 [container]=6201 [account]=6202)
 SWIFT_RINGS=$STATE/swift/rings SWIFT_NODE=$STATE/swift/node
 
-# swift_storage_conf KIND: the configuration of the account, container or object server
-swift_storage_conf() {
-  cat <<EOF
-[DEFAULT]
-bind_ip = 127.0.0.1
-bind_port = ${SWIFT_PORTS[$1]}
-# 0: no forked worker, the server runs in this one process
-workers = 0
-user = root
-swift_dir = $SWIFT_RINGS
-devices = $SWIFT_NODE
-# the "disks" are directories, not mount points
-mount_check = false
-recon_cache_path = $STATE/swift/cache
-log_name = swift-$1
-[pipeline:main]
-pipeline = $1-server
-[app:$1-server]
-use = egg:swift#$1
-EOF
-}
-
+# The configuration files: templates/swift.conf, swift-storage-server.conf (once per kind of server) and
+# swift-proxy-server.conf.
 write_swift_conf() {
   mkdir -p "$E/swift" "$SWIFT_RINGS" "$STATE/swift/cache" "$SWIFT_NODE"/d{1,2,3}
   chmod 700 "$SWIFT_NODE" "$STATE/swift/cache" # the objects of every project: root only
-  # The hash prefix and suffix place every object in the rings: they must never change once objects exist.
-  cat >"$E/swift/swift.conf" <<EOF
-[swift-hash]
-swift_hash_path_prefix = lab-cloud
-swift_hash_path_suffix = lab-cloud
-[storage-policy:0]
-name = Policy-0
-default = yes
-EOF
+  render swift.conf "$E/swift/swift.conf"
   local kind
   for kind in account container object; do
-    swift_storage_conf "$kind" >"$E/swift/$kind-server.conf"
+    render swift-storage-server.conf "$E/swift/$kind-server.conf" STATE SWIFT_RINGS SWIFT_NODE KIND="$kind" \
+      PORT="${SWIFT_PORTS[$kind]}"
   done
-  cat >>"$E/swift/container-server.conf" <<EOF
-[container-updater]
-# run by the container server's process, every 5 s instead of 5 min: the account's counts follow the
-# course's uploads (swift-server.py)
-interval = 5
-log_level = WARNING
-EOF
-
-  # The pipeline of Swift's sample proxy-server.conf for Keystone, without what needs memcached
-  # (cache, ratelimit) or a second cluster (container_sync). authtoken validates the user's token and
-  # leaves anonymous requests (a temporary URL) to tempurl: delay_auth_decision.
-  cat >"$E/swift/proxy-server.conf" <<EOF
-[DEFAULT]
-bind_ip = 127.0.0.1
-bind_port = $SWIFT_PROXY_PORT
-workers = 0
-user = root
-swift_dir = $SWIFT_RINGS
-log_name = swift-proxy
-[pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats bulk tempurl formpost authtoken keystoneauth copy container-quotas account-quotas slo dlo versioned_writes symlink proxy-logging proxy-server
-[app:proxy-server]
-use = egg:swift#proxy
-# Keystone projects' accounts are created at their first write
-account_autocreate = true
-[filter:authtoken]
-paste.filter_factory = keystonemiddleware.auth_token:filter_factory
-$(authtoken swift)
-delay_auth_decision = true
-service_token_roles_required = true
-[filter:keystoneauth]
-use = egg:swift#keystoneauth
-# the roles that operate their project's account (the course's users have member)
-operator_roles = admin, member
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:healthcheck]
-use = egg:swift#healthcheck
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:listing_formats]
-use = egg:swift#listing_formats
-[filter:bulk]
-use = egg:swift#bulk
-[filter:tempurl]
-use = egg:swift#tempurl
-# without sha1, which Swift 2.30 still allows but warns about at every start (swift tempurl uses sha256)
-allowed_digests = sha256 sha512
-[filter:formpost]
-use = egg:swift#formpost
-allowed_digests = sha256 sha512
-[filter:copy]
-use = egg:swift#copy
-[filter:container-quotas]
-use = egg:swift#container_quotas
-[filter:account-quotas]
-use = egg:swift#account_quotas
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
-[filter:versioned_writes]
-use = egg:swift#versioned_writes
-[filter:symlink]
-use = egg:swift#symlink
-EOF
+  render swift-proxy-server.conf "$E/swift/proxy-server.conf" SWIFT_PROXY_PORT SWIFT_RINGS
 }
 
 # The object server keeps each object's metadata in user.* extended attributes: a filesystem without

@@ -25,8 +25,9 @@ PRIVATE = 'private'
 # object-store endpoint), its API tests run too.
 SERVICES = {'identity': 'keystone', 'compute': 'nova', 'image': 'glance', 'network': 'neutron',
             'volumev3': 'cinder', 'block-storage': 'cinder', 'orchestration': 'heat', 'object-store': 'swift'}
-# The fake driver (and libvirt here) has a single compute host, no VNC/SPICE/serial proxy and no SSH
-# path to the guests (no DHCP, no metadata): Tempest must not try what this cloud cannot do.
+# The fake driver (and libvirt here) has a single compute host, no VNC/SPICE/serial proxy; only the libvirt
+# mode with the real Neutron agents has an SSH path to the guests (DHCP, router, metadata: build() turns
+# validation on there, for `labs/cloud/tempest scenario` only, so that the API suites stay as they were). Tempest must not try what this cloud cannot do.
 COMPUTE_FEATURES = {
     'console_output': 'true',     # lab_fake_driver.py prints a boot log; libvirt has a serial console
     'vnc_console': 'false', 'spice_console': 'false', 'serial_console': 'false', 'rdp_console': 'false',
@@ -41,6 +42,16 @@ COMPUTE_FEATURES = {
                                  'ImagePropertiesFilter,ServerGroupAntiAffinityFilter,'
                                  'ServerGroupAffinityFilter,DifferentHostFilter,SameHostFilter,JsonFilter',
 }
+
+
+def dataplane_real():
+    """Whether the lab cloud runs the real Neutron agents (labs/cloud/network.sh writes the mode)."""
+    state = os.environ.get('LAB_CLOUD_STATE') or os.path.join(os.path.dirname(os.path.abspath(__file__)), 'state')
+    try:
+        with open(os.path.join(state, 'network', 'dataplane')) as f:
+            return f.read().strip() == 'real'
+    except OSError:
+        return False
 
 
 def fail(message, hint):
@@ -148,6 +159,21 @@ def build(found, auth, region, workspace):
                                     'port_security': str('port-security' in found['net_ext']).lower(),
                                     'floating_ips': 'true'}
     c['validation'] = {'run_validation': 'false', 'image_ssh_user': 'cirros'}
+    if os.environ.get('LAB_TEMPEST_SCENARIO') == '1' and dataplane_real():
+        # `labs/cloud/tempest scenario`, in the libvirt mode with the real Neutron agents
+        # (labs/cloud/network.sh): guests get DHCP, a router,
+        # floating IPs on br-lab-public (this machine reaches them) and the metadata service; the tiny
+        # guest runs dropbear (user cirros, CirrOS's password): Tempest may ssh into its servers.
+        c['compute-feature-enabled']['metadata_service'] = 'true'
+        # the guest has no sudo: Tempest's check of the config drive mounts it with sudo
+        c['compute-feature-enabled']['config_drive'] = 'false'
+        c['validation'] = {'run_validation': 'true', 'connect_method': 'floating', 'auth_method': 'keypair',
+                           'ip_version_for_ssh': '4', 'image_ssh_user': 'cirros',
+                           'image_ssh_password': 'gocubsgo', 'image_alt_ssh_user': 'cirros',
+                           'ssh_timeout': '300', 'ping_timeout': '120', 'connect_timeout': '60',
+                           'network_for_ssh': PRIVATE}
+        c['compute']['build_timeout'] = '300'
+        c['network']['build_timeout'] = '300'
     c['volume'] = {'catalog_type': 'volumev3', 'backend_names': 'fake', 'volume_size': '1',
                    'build_timeout': '120'}
     c['volume'].update(found['volume_backend'])
@@ -249,7 +275,9 @@ def main():
     print('etc/tempest.conf : %s' % auth['auth_url'])
     print('  comptes : %s' % who)
     print('  image %s : %s…, gabarits %s' % (IMAGE, found['image'][:8], ', '.join(FLAVORS)))
-    print('  réseau externe %s, réseau des serveurs %s ; ni SSH ni console VNC' % (PUBLIC, PRIVATE))
+    ssh = ('SSH par IP flottante (cirros), pas de console VNC' if conf['validation']['run_validation'] == 'true'
+           else 'ni SSH ni console VNC')
+    print('  réseau externe %s, réseau des serveurs %s ; %s' % (PUBLIC, PRIVATE, ssh))
     print('  services : %s' % ', '.join(running))
 
 

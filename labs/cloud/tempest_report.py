@@ -31,6 +31,8 @@ def service(test_id):
     if name.startswith('heat_tempest_plugin.tests.api'):
         return 'orchestration'
     parts = name.split('.')
+    if len(parts) > 2 and parts[:2] == ['tempest', 'scenario']:
+        return parts[2].replace('test_', '', 1)  # network_basic_ops, server_basic_ops…: one row a scenario
     return parts[2] if len(parts) > 2 and parts[:2] == ['tempest', 'api'] else 'autre'
 
 

@@ -13,6 +13,7 @@ export function recordSessionToFile(session: Session, dir: string): string {
   mkdirSync(dir, { recursive: true });
   const stream = createWriteStream(file, { flags: 'wx', mode: 0o600 });
   let failed = false;
+  let ended = false;
   stream.on('error', (error) => {
     if (!failed)
       console.error(
@@ -20,15 +21,21 @@ export function recordSessionToFile(session: Session, dir: string): string {
       );
     failed = true;
   });
-  session.record(
-    (cols, rows) =>
-      new CastRecorder({
-        cols,
-        rows,
-        title: `${session.lab.title} (${session.room})`,
-        sink: (line) => failed || stream.write(`${line}\n`),
-      }),
-  );
-  void session.closed.then(() => stream.end());
+  let recorder: CastRecorder | undefined;
+  session.record((cols, rows) => {
+    recorder = new CastRecorder({
+      cols,
+      rows,
+      title: `${session.lab.title} (${session.room})`,
+      sink: (line) => failed || ended || stream.write(`${line}\n`),
+    });
+    return recorder;
+  });
+  void session.closed.then(() => {
+    // The recorder holds back the last unfinished line (often the final prompt): written before the end.
+    recorder?.flush();
+    ended = true;
+    stream.end();
+  });
   return file;
 }

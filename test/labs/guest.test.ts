@@ -1,6 +1,7 @@
 // The tiny guest of the qemu lab (labs/guest/build, booted by labs/qemu/boot), driven through a real pty
 // as a lab pane would: banner and auto-login prompt on the serial console, commands, the base image read
-// through a fresh qcow2 overlay, poweroff. Builds nothing: labs/setup (as root) builds labs/guest/out.
+// through a fresh qcow2 overlay, poweroff. Builds nothing: labs/setup (as root) builds labs/guest/out
+// (LAB_GUEST_OUT names another build, which labs/qemu/boot boots too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pty from 'node-pty';
 import { execFileSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { delimiter, join } from 'node:path';
 import { PtyConsole } from '../helpers/pty-console.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const out = join(root, 'labs', 'guest', 'out');
+const out = process.env.LAB_GUEST_OUT ?? join(root, 'labs', 'guest', 'out'); // LAB_GUEST_OUT: as labs/qemu/boot
 const base = join(out, 'base.qcow2');
 const artefacts = ['vmlinuz', 'initrd.img', 'base.qcow2', 'config-drive.iso'].map((f) => join(out, f));
 const tools = ['qemu-system-x86_64', 'qemu-img', 'cpio', 'genisoimage', 'mke2fs'];

@@ -65,7 +65,8 @@ describe('the scripts refuse a wrong command line with status 2, before doing an
   it('labs:check, record, pdf, bench and contact-sheet', () => {
     expect(run('scripts/labs-check.ts', '--lab', 'x')).toEqual({
       status: 2,
-      output: 'labs:check : option inconnue : --lab\nusage : npm run labs:check -- [--labs DOSSIER] [lab...]\n',
+      output:
+        'labs:check : option inconnue : --lab\nusage : npm run labs:check -- [--labs DOSSIER] [--toutes] [--jusqua ID] [lab...]\n',
     });
     expect(run('scripts/record.ts', '--all')).toMatchObject({
       status: 2,

@@ -1,19 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureLabUser } from '../helpers/lab-server.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function labsCheck(...args: string[]): { status: number | null; output: string } {
-  ensureLabUser();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'labs-check.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
+import { labsCheck, ROOT } from '../helpers/labs-check.ts';
 
 describe('npm run labs:check', () => {
   it('fails on the first bad command of a lab, naming the lab, the command and what the terminal showed', () => {

@@ -49,7 +49,7 @@ describe('CastRecorder', () => {
   it('caps idle gaps, keeps UTF-8 split across chunks whole and scrubs secrets', () => {
     const clock = { now: 0 };
     const { recorder: r, lines } = recorder(clock);
-    const bytes = Buffer.from('é!');
+    const bytes = Buffer.from('é!\r\n');
     r.output(bytes.subarray(0, 1));
     clock.now += 60_000;
     r.output(bytes.subarray(1));
@@ -58,7 +58,7 @@ describe('CastRecorder', () => {
     const parsed = parseCast(lines.join('\n'));
     if (!parsed.ok) throw new Error(parsed.message);
     expect(parsed.cast.events).toEqual([
-      { time: 1.5, code: 'o', data: 'é!' },
+      { time: 1.5, code: 'o', data: 'é!\r\n' },
       { time: 1.6, code: 'i', data: 'export OS_PASSWORD=********\r' },
     ]);
   });
@@ -74,8 +74,9 @@ describe('recording a live session (--record)', () => {
       await client.waitForOutput(1, 'lab$ ');
       client.send({ type: 'run', channel: 1, commandId: 'hello' });
       await client.waitForOutput(1, 'run-42');
-      client.send({ type: 'input', channel: 1, data: 'echo OS_PASSWORD=hunter2\r' });
-      await client.waitForOutput(1, 'OS_PASSWORD=');
+      // The output, not the echo of the typed line: once nobody is attached the session stops reading.
+      client.send({ type: 'input', channel: 1, data: 'echo OS_PASSWORD=hunter$((1 + 1))\r' });
+      await client.waitForOutput(1, 'OS_PASSWORD=hunter2');
       await client.close();
       const [file] = readdirSync(dir);
       expect(file).toMatch(/^rec-shell-.*\.cast$/);
