@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageProblems } from '../helpers/browser.ts';
 import { staticDeck, type StaticDeck } from '../helpers/deck-browser.ts';
-import { gotoDemoSlide, PANE, paneText, waitForPane } from '../helpers/deck-page.ts';
+import { gotoReplaySlide, paneText, waitForPane } from '../helpers/deck-page.ts';
 
 let deck: StaticDeck;
 let browser: Browser;
@@ -17,8 +17,7 @@ let page: Page;
 let problems: PageProblems;
 
 async function replay(text: string, shows: RegExp): Promise<string> {
-  await gotoDemoSlide(page, text);
-  await page.waitForSelector(`${PANE}[data-state="replay"]`);
+  await gotoReplaySlide(page, text);
   await waitForPane(page, shows, 60_000);
   return paneText(page);
 }

@@ -13,19 +13,13 @@ import type { StaticServer } from '../../scripts/lib/static-server.ts';
 import { screenshot, type PageProblems } from '../helpers/browser.ts';
 import { staticDeck, type StaticDeck } from '../helpers/deck-browser.ts';
 import { paneFit } from '../helpers/pane-fit.ts';
-import { gotoDemoSlide, openDeck, PANE, paneText, runCommand, waitForPane } from '../helpers/deck-page.ts';
+import { gotoReplaySlide, openDeck, PANE, paneText, runCommand, waitForPane } from '../helpers/deck-page.ts';
 
 let deck: StaticDeck;
 let files: StaticServer;
 let browser: Browser;
 let page: Page;
 let problems: PageProblems;
-
-/** Goes to the demo slide showing `text`; without a lab server its pane replays. */
-async function gotoReplaySlide(p: Page, text: string): Promise<void> {
-  await gotoDemoSlide(p, text);
-  await p.waitForSelector(`${PANE}[data-state="replay"]`);
-}
 
 beforeAll(async () => {
   deck = await staticDeck({ width: 1280, height: 720 });

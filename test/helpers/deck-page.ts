@@ -33,6 +33,12 @@ export async function gotoDemoSlide(page: Page, text: string): Promise<void> {
   await page.waitForSelector(PANE);
 }
 
+/** Goes to the demo slide showing `text`; without a lab server its pane replays. */
+export async function gotoReplaySlide(page: Page, text: string): Promise<void> {
+  await gotoDemoSlide(page, text);
+  await page.waitForSelector(`${PANE}[data-state="replay"]`);
+}
+
 export function paneText(page: Page): Promise<string> {
   return page.evaluate((pane) => document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '', PANE);
 }

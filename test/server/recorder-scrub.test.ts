@@ -1,32 +1,15 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCast, type CastEvent } from '../../src/protocol/asciicast.ts';
-import { CastRecorder, PENDING_LIMIT, type SessionRecorder } from '../../src/server/recorder.ts';
+import { parseCast } from '../../src/protocol/asciicast.ts';
+import { PENDING_LIMIT, type SessionRecorder } from '../../src/server/recorder.ts';
 import { recordSessionToFile } from '../../src/server/session-recording.ts';
 import type { Session } from '../../src/server/session.ts';
+import { testRecorder } from '../helpers/cast-recorder.ts';
 import { scratchDir, waitUntil } from '../helpers/lab-server.ts';
-
-function recorder(): { r: CastRecorder; clock: { now: number }; lines: string[]; events: () => readonly CastEvent[] } {
-  const clock = { now: 0 };
-  const lines: string[] = [];
-  const r = new CastRecorder({
-    cols: 80,
-    rows: 24,
-    title: 'essai',
-    sink: (line) => lines.push(line),
-    now: () => clock.now,
-  });
-  const events = (): readonly CastEvent[] => {
-    const parsed = parseCast(lines.join('\n'));
-    if (!parsed.ok) throw new Error(parsed.message);
-    return parsed.cast.events;
-  };
-  return { r, clock, lines, events };
-}
 
 describe('CastRecorder scrubs whole lines', () => {
   it('scrubs a password typed one key at a time and echoed one key at a time', () => {
-    const { r, clock, lines, events } = recorder();
+    const { r, clock, lines, events } = testRecorder();
     r.output(Buffer.from('lab$ '));
     for (const key of 'export OS_PASSWORD=hunter2\r') {
       clock.now += 80;
@@ -48,7 +31,7 @@ describe('CastRecorder scrubs whole lines', () => {
   });
 
   it('scrubs an output line split across two reads in the middle of the secret', () => {
-    const { r, clock, lines, events } = recorder();
+    const { r, clock, lines, events } = testRecorder();
     clock.now += 100;
     r.output(Buffer.from('OS_PASSWORD=hun'));
     clock.now += 10;
@@ -60,7 +43,7 @@ describe('CastRecorder scrubs whole lines', () => {
   });
 
   it('writes a prompt without a newline before the marker that follows it, at its own time', () => {
-    const { r, clock, events } = recorder();
+    const { r, clock, events } = testRecorder();
     clock.now += 200;
     r.output(Buffer.from('lab$ '));
     expect(events()).toEqual([]);
@@ -75,7 +58,7 @@ describe('CastRecorder scrubs whole lines', () => {
   });
 
   it('never writes a time earlier than the one before, whatever the mix of events', () => {
-    const { r, clock, events } = recorder();
+    const { r, clock, events } = testRecorder();
     const steps: (() => void)[] = [
       () => r.output(Buffer.from('partial ')),
       () => r.input('l'),
@@ -103,7 +86,7 @@ describe('CastRecorder scrubs whole lines', () => {
   });
 
   it('does not hold a long output without a newline forever', () => {
-    const { r, events } = recorder();
+    const { r, events } = testRecorder();
     const screen = 'x'.repeat(1000);
     for (let i = 0; i * screen.length <= PENDING_LIMIT; i++) r.output(Buffer.from(screen));
     const written = events();
@@ -112,7 +95,7 @@ describe('CastRecorder scrubs whole lines', () => {
   });
 
   it('writes the held tail once on flush, nothing on a second flush', () => {
-    const { r, clock, lines, events } = recorder();
+    const { r, clock, lines, events } = testRecorder();
     clock.now += 100;
     r.output(Buffer.from('done\r\nlab$ '));
     r.input('ex');

@@ -2,26 +2,13 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { castMarkers, parseCast } from '../../src/protocol/asciicast.ts';
-import { CastRecorder } from '../../src/server/recorder.ts';
 import { LabClient } from '../helpers/lab-client.ts';
+import { testRecorder } from '../helpers/cast-recorder.ts';
 import { scratchDir, startLabServer, waitUntil } from '../helpers/lab-server.ts';
-
-function recorder(clock: { now: number }): { recorder: CastRecorder; lines: string[] } {
-  const lines: string[] = [];
-  const recorder = new CastRecorder({
-    cols: 80,
-    rows: 24,
-    title: 'essai',
-    sink: (line) => lines.push(line),
-    now: () => clock.now,
-  });
-  return { recorder, lines };
-}
 
 describe('CastRecorder', () => {
   it('writes an asciicast v2 header without the environment, then timed events', () => {
-    const clock = { now: 1000 };
-    const { recorder: r, lines } = recorder(clock);
+    const { r, clock, lines } = testRecorder(1000);
     clock.now += 250;
     r.output(Buffer.from('$ '));
     r.marker('hello');
@@ -47,8 +34,7 @@ describe('CastRecorder', () => {
   });
 
   it('caps idle gaps, keeps UTF-8 split across chunks whole and scrubs secrets', () => {
-    const clock = { now: 0 };
-    const { recorder: r, lines } = recorder(clock);
+    const { r, clock, lines } = testRecorder();
     const bytes = Buffer.from('é!\r\n');
     r.output(bytes.subarray(0, 1));
     clock.now += 60_000;
