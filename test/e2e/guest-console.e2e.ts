@@ -22,7 +22,12 @@ function paneSize(): Promise<{ cols: number; rows: number }> {
   }, PANE);
 }
 
+/**
+ * Types a command line once the guest's prompt ends the pane. Keys typed earlier, while the last command
+ * still runs, are echoed by the tty where the cursor is and the prompt comes after them, as on any terminal.
+ */
 async function typeInPane(text: string): Promise<void> {
+  await waitForPane(page, /root@tiny:\/#\s*$/);
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
