@@ -2,9 +2,10 @@
 // CD-ROM) runs an SSH server: dropbear from Debian's package, user cirros with the key pair of the server's
 // meta_data.json. Booted here under TCG with qemu's user network (no cloud needed: the metadata service
 // does not answer, so the guest falls back to the config drive and says so), SSH through a forwarded
-// port on 127.0.0.1. Then what Tempest's test_network_basic_ops does in the VM: ping as cirros, and a NIC
-// plugged while it runs (QMP's netdev_add + device_add, as nova interface-attach through libvirt) that must
-// get its address by DHCP, the default route staying on eth0. Builds nothing: labs/setup (as root) builds
+// port on 127.0.0.1. Then what Tempest's scenario tests do in the VM: ping and sudo as cirros, renew the
+// lease with `kill -USR1` of udhcpc's pid file, a second NIC present at boot and one plugged while it runs
+// (QMP's netdev_add + device_add, as nova interface-attach through libvirt), both addressed by DHCP, the
+// default route staying on eth0. Builds nothing: labs/setup (as root) builds
 // labs/guest/out; LAB_GUEST_OUT names another build (as for labs/qemu/boot).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -113,7 +114,9 @@ describe.skipIf(skipReason !== '')(`the cloud image's SSH server${skipReason ? `
       ['-accel', 'tcg', '-m', '256', '-display', 'none', '-monitor', 'none', '-serial', `file:${join(dir, 'console.log')}`,
         '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
         '-drive', `file=${join(dir, 'disk.qcow2')},if=virtio`, '-drive', `file=${join(dir, 'config.iso')},media=cdrom`,
-        '-nic', `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${port}-:22`],
+        '-nic', `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${port}-:22`,
+        // eth1, present at boot, on its own subnet: 10.0.4.15
+        '-nic', 'user,model=virtio-net-pci,net=10.0.4.0/24'],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + BOOT_TIMEOUT;
@@ -184,10 +187,43 @@ describe.skipIf(skipReason !== '')(`the cloud image's SSH server${skipReason ? `
     expect(stdout).toMatch(/^cat=1$/m);
   }, 60_000);
 
+  it('gives a NIC present at boot other than eth0 its address by DHCP', async () => {
+    let shown = '';
+    const deadline = Date.now() + HOTPLUG_DHCP_TIMEOUT;
+    while (!/inet 10\.0\.4\.15\/24/.test(shown)) {
+      if (Date.now() > deadline) throw new Error(`eth1 has no DHCP address:\n${shown}`);
+      shown = (await ssh('cirros', 'ip address show eth1 2>&1')).stdout;
+      if (!/inet 10\.0\.4\.15\/24/.test(shown)) await new Promise((r) => setTimeout(r, 1_000));
+    }
+    expect(shown).toMatch(/inet 10\.0\.4\.15\/24/);
+  }, HOTPLUG_DHCP_TIMEOUT + 30_000);
+
+  it('lets cirros sudo, as on CirrOS, with each argument kept as given', async () => {
+    const { stdout } = await ssh(
+      'cirros',
+      `sudo id -u; sudo printf '%s|' 'a b' "c'd" '$HOME' '*'; echo; sudo head -c 4 /etc/dropbear/dropbear_ed25519_host_key | wc -c; sudo; echo usage=$?`,
+    );
+    expect(stdout).toMatch(/^0$/m);
+    expect(stdout).toMatch(/^a b\|c'd\|\$HOME\|\*\|$/m); // no word split, no expansion on the way
+    expect(stdout).toMatch(/^4$/m); // root's host key, readable through sudo only
+    expect(stdout).toMatch(/^usage=1$/m);
+  }, 60_000);
+
+  it('keeps udhcpc running with its pid file, and renews the lease on USR1 as Tempest does', async () => {
+    // test_subnet_details: `cat /var/run/udhcpc.eth0.pid`, `sudo /bin/kill -USR1 PID`, then resolv.conf
+    const { stdout } = await ssh(
+      'cirros',
+      `pid=$(cat /var/run/udhcpc.eth0.pid); cat /proc/$pid/comm; sudo sh -c ': >/etc/resolv.conf'; echo empty=$(wc -c </etc/resolv.conf); sudo /bin/kill -USR1 $pid; for i in 1 2 3 4 5 6 7 8 9 10; do [ -s /etc/resolv.conf ] && break; sleep 1; done; cat /etc/resolv.conf`,
+    );
+    expect(stdout).toMatch(/^udhcpc$/m);
+    expect(stdout).toMatch(/^empty=0$/m);
+    expect(stdout).toMatch(/^nameserver 10\.0\.2\.3$/m); // written again by the renewal, from qemu's DHCP
+  }, 60_000);
+
   it('gives a NIC plugged while it runs an address by DHCP, the default route staying on eth0', async () => {
     const qmp = await qmpConnect(join(dir, 'qmp.sock'));
     try {
-      // a second user network on its own subnet (10.0.3.0/24: eth1 gets 10.0.3.15, router 10.0.3.2)
+      // a third user network on its own subnet (10.0.3.0/24: eth2 gets 10.0.3.15, router 10.0.3.2)
       await qmp.command('netdev_add', { type: 'user', id: 'hotplug1', net: '10.0.3.0/24' });
       await qmp.command('device_add', { driver: 'virtio-net-pci', netdev: 'hotplug1', id: 'nic1' });
     } finally {
@@ -197,19 +233,20 @@ describe.skipIf(skipReason !== '')(`the cloud image's SSH server${skipReason ? `
     let shown = '';
     while (!/inet 10\.0\.3\.15\/24/.test(shown)) {
       if (performance.now() - plugged > HOTPLUG_DHCP_TIMEOUT) {
-        throw new Error(`eth1 has no DHCP address ${HOTPLUG_DHCP_TIMEOUT} ms after device_add:\n${shown}`);
+        throw new Error(`eth2 has no DHCP address ${HOTPLUG_DHCP_TIMEOUT} ms after device_add:\n${shown}`);
       }
       await new Promise((r) => setTimeout(r, 1_000));
-      shown = (await ssh('cirros', 'ip address show eth1 2>&1')).stdout;
+      shown = (await ssh('cirros', 'ip address show eth2 2>&1')).stdout;
     }
-    console.info(`hot-plugged eth1 addressed ${((performance.now() - plugged) / 1000).toFixed(2)} s after device_add`);
+    console.info(`hot-plugged eth2 addressed ${((performance.now() - plugged) / 1000).toFixed(2)} s after device_add`);
     const { stdout } = await ssh('cirros', 'ip route; echo ---; cat /etc/resolv.conf');
     const [routes = '', resolv = ''] = stdout.split('---\n');
     expect(routes).toMatch(/^default via 10\.0\.2\.2 dev eth0/m);
     expect(routes.match(/^default/gm)).toHaveLength(1);
-    expect(routes).toMatch(/^10\.0\.3\.0\/24 dev eth1/m);
+    expect(routes).toMatch(/^10\.0\.3\.0\/24 dev eth2/m);
+    expect(routes).toMatch(/^10\.0\.4\.0\/24 dev eth1/m);
     expect(resolv.trim()).toBe('nameserver 10.0.2.3');
-    // and through eth1: its own gateway answers a ping from cirros
-    expect((await ssh('cirros', 'ping -c 1 -W 5 -I eth1 10.0.3.2 >/dev/null; echo ping=$?')).stdout).toMatch(/ping=0/);
+    // and through eth2: its own gateway answers a ping from cirros
+    expect((await ssh('cirros', 'ping -c 1 -W 5 -I eth2 10.0.3.2 >/dev/null; echo ping=$?')).stdout).toMatch(/ping=0/);
   }, HOTPLUG_DHCP_TIMEOUT + 60_000);
 });
