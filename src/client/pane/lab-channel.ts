@@ -27,6 +27,7 @@ import {
   type PaneEvent,
   type PaneModel,
 } from './pane-state.ts';
+import { FramePacer } from './frame-pacer.ts';
 import { RunNoticeView } from './run-notice.ts';
 
 /**
@@ -60,6 +61,8 @@ export class LabChannel extends Disposable {
   /** Whether the pane was last made read-only (undefined: not yet told). */
   private shownReadOnly: boolean | undefined;
   private readonly notice: RunNoticeView;
+  /** The session's output goes to the terminal through it: one frame per PACE_MS during a flood. */
+  private readonly output: FramePacer;
   private channel: number | undefined;
   private unacked = 0;
   private replay: LabReplay | undefined;
@@ -88,6 +91,7 @@ export class LabChannel extends Disposable {
       onReset: () => this.reset(),
       ...(options.onClose ? { onClose: options.onClose } : {}),
     });
+    this.output = this.register(new FramePacer(this.pane.terminal));
     this.notice = new RunNoticeView({
       force: (commandId) => this.run(commandId, true),
       dismiss: () => this.dispatch({ type: 'dismiss' }),
@@ -210,7 +214,7 @@ export class LabChannel extends Disposable {
   private write(data: Uint8Array): void {
     const length = data.length;
     // xterm keeps the bytes until parsed: the frame's buffer is not reused, so no copy is needed.
-    this.pane.terminal.write(data, () => {
+    this.output.write(data, () => {
       this.unacked += length;
       if (this.unacked >= ACK_SIZE && this.channel !== undefined) {
         this.connection.send({ type: 'ack', channel: this.channel, bytes: this.unacked });
