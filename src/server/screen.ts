@@ -58,7 +58,7 @@ const PARSE_BUDGET_MS = 2;
 /** Largest piece handed to xterm at once, so one screen cannot overrun the budget by much. */
 const PARSE_SLICE_BYTES = 16 * 1024;
 
-/** xterm's synchronous write (internal, pinned @xterm/headless 6.0.0; the screen tests fail if it moves). */
+/** xterm's synchronous write (internal, pinned @xterm/headless 6.1.0-beta.335; the screen tests fail if it moves). */
 type WriteSync = (data: Uint8Array) => void;
 
 /** The screens with bytes to parse, parsed round-robin a slice at a time within PARSE_BUDGET_MS a turn. */
@@ -81,7 +81,7 @@ function keepLinesFor(rows: number): number {
 }
 
 /**
- * State the SerializeAddon (0.14) leaves out, read from xterm's internals (pinned @xterm/headless 6.0.0;
+ * State the SerializeAddon (0.15 beta) leaves out, read from xterm's internals (pinned @xterm/headless 6.1 beta;
  * test/server/screen.test.ts fails if they move): hidden cursor, scroll region, SGR mouse encoding.
  * Appended after the serialized screen, then the cursor is put back where DECSTBM moved it from.
  */
