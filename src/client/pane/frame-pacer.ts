@@ -43,7 +43,7 @@ const browserClock: PacerClock = {
 export class FramePacer extends Disposable {
   private windowStart = Number.NEGATIVE_INFINITY;
   private windowBytes = 0;
-  /** Ends the current hold early (dispose); undefined while nothing is held. */
+  /** Cancels the timer that ends the current hold; undefined while nothing is held. */
   private cancelRelease: (() => void) | undefined;
 
   constructor(
