@@ -1,5 +1,5 @@
 import { Terminal } from '@xterm/headless';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   BEGIN_SYNCHRONIZED,
   END_SYNCHRONIZED,
@@ -7,30 +7,8 @@ import {
   FramePacer,
   PACE_MS,
   type PacedSink,
-  type PacerClock,
 } from '../../src/client/pane/frame-pacer.ts';
 import { BATCH_MAX_BYTES, PTY_READ_MAX_BYTES } from '../../src/protocol/limits.ts';
-
-/** A clock the test moves by hand: timers fire when `advance` passes them. */
-function manualClock(): PacerClock & { advance(ms: number): void; pending(): number } {
-  let now = 0;
-  let timers: { at: number; run: () => void }[] = [];
-  return {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      const timer = { at: now + ms, run };
-      timers.push(timer);
-      return () => (timers = timers.filter((t) => t !== timer));
-    },
-    advance(ms) {
-      now += ms;
-      const due = timers.filter((t) => t.at <= now);
-      timers = timers.filter((t) => t.at > now);
-      for (const timer of due) timer.run();
-    },
-    pending: () => timers.length,
-  };
-}
 
 /** Records what reaches the terminal, markers as text, output as its length. */
 function recordingSink(): PacedSink & { log: string[] } {
@@ -45,11 +23,29 @@ function recordingSink(): PacedSink & { log: string[] } {
 
 const bytes = (length: number): Uint8Array => new Uint8Array(length).fill(0x41);
 
+/** The test's clock: timers and performance.now() move only with `advance`. */
+const clock = {
+  advance: (ms: number): void => void vi.advanceTimersByTime(ms),
+  pending: (): number => vi.getTimerCount(),
+};
+
+/** Resolves once xterm has parsed what it was given (its write queue may run on a timer of its own). */
+async function parsedAll(terminal: Terminal): Promise<void> {
+  let done = false;
+  terminal.write('', () => (done = true));
+  await vi.waitFor(() => {
+    vi.advanceTimersByTime(0);
+    expect(done).toBe(true);
+  });
+}
+
 describe('FramePacer', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] }));
+  afterEach(() => vi.useRealTimers());
+
   it('writes typing, prompts and short outputs straight through, never held', () => {
-    const clock = manualClock();
     const sink = recordingSink();
-    const pacer = new FramePacer(sink, clock);
+    const pacer = new FramePacer(sink);
     for (let i = 0; i < 40; i++) {
       pacer.write(bytes(200));
       clock.advance(PACE_MS / 2);
@@ -60,9 +56,8 @@ describe('FramePacer', () => {
   });
 
   it('holds a flood from the write that reaches FLOOD_BYTES, and ends the hold PACE_MS later', () => {
-    const clock = manualClock();
     const sink = recordingSink();
-    const pacer = new FramePacer(sink, clock);
+    const pacer = new FramePacer(sink);
     pacer.write(bytes(FLOOD_BYTES - 1));
     expect(pacer.holding).toBe(false);
     pacer.write(bytes(1), () => undefined);
@@ -77,9 +72,8 @@ describe('FramePacer', () => {
   });
 
   it('makes one frame per PACE_MS while the flood lasts, and none after it', () => {
-    const clock = manualClock();
     const sink = recordingSink();
-    const pacer = new FramePacer(sink, clock);
+    const pacer = new FramePacer(sink);
     // 64 KiB every 10 ms for a second: 6.5 MB/s, a `cat` in the pane.
     for (let t = 0; t < 1000; t += 10) {
       pacer.write(bytes(PTY_READ_MAX_BYTES));
@@ -97,9 +91,8 @@ describe('FramePacer', () => {
   });
 
   it('ends a hold when disposed, once, and holds nothing after', () => {
-    const clock = manualClock();
     const sink = recordingSink();
-    const pacer = new FramePacer(sink, clock);
+    const pacer = new FramePacer(sink);
     pacer.write(bytes(FLOOD_BYTES));
     pacer.dispose();
     pacer.dispose();
@@ -112,15 +105,14 @@ describe('FramePacer', () => {
 
   it('leaves xterm.js with every byte parsed, in order, and drawing again', async () => {
     const terminal = new Terminal({ cols: 80, rows: 5, scrollback: 1000, allowProposedApi: true });
-    const clock = manualClock();
-    const pacer = new FramePacer(terminal, clock);
+    const pacer = new FramePacer(terminal);
     const line = (n: number): Uint8Array => new TextEncoder().encode(`ligne ${n}`.padEnd(FLOOD_BYTES, '.') + '\r\n');
     const parsed: number[] = [];
     for (let n = 1; n <= 3; n++) pacer.write(line(n), () => parsed.push(n));
-    await new Promise<void>((resolve) => terminal.write('', resolve));
+    await parsedAll(terminal);
     expect(terminal.modes.synchronizedOutputMode).toBe(true);
     clock.advance(PACE_MS);
-    await new Promise<void>((resolve) => terminal.write('', resolve));
+    await parsedAll(terminal);
     expect(terminal.modes.synchronizedOutputMode).toBe(false);
     expect(parsed).toEqual([1, 2, 3]);
     const text = Array.from({ length: terminal.buffer.active.length }, (_, y) =>

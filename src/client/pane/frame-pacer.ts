@@ -9,7 +9,7 @@
  * An echo, a prompt or a command's few lines never reach FLOOD_BYTES and are drawn at the next frame,
  * as before. A program that uses mode 2026 itself sees its frames ended early at worst during a flood.
  */
-import { Disposable, toDisposable } from '../../protocol/lifecycle.ts';
+import { Disposable, disposableTimeout, MutableDisposable, toDisposable } from '../../protocol/lifecycle.ts';
 
 /** A frame at most this often during a flood (20 a second: the text still scrolls smoothly to the eye). */
 export const PACE_MS = 50;
@@ -27,58 +27,42 @@ export interface PacedSink {
   write(data: string | Uint8Array, callback?: () => void): void;
 }
 
-export interface PacerClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): () => void;
-}
-
-const browserClock: PacerClock = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => {
-    const timer = setTimeout(callback, ms);
-    return () => clearTimeout(timer);
-  },
-};
-
 export class FramePacer extends Disposable {
   private windowStart = Number.NEGATIVE_INFINITY;
   private windowBytes = 0;
-  /** Cancels the timer that ends the current hold; undefined while nothing is held. */
-  private cancelRelease: (() => void) | undefined;
+  /** The timer that ends the current hold; empty while nothing is held. */
+  private readonly hold = this.register(new MutableDisposable());
 
-  constructor(
-    private readonly sink: PacedSink,
-    private readonly clock: PacerClock = browserClock,
-  ) {
+  constructor(private readonly sink: PacedSink) {
     super();
+    // Registered after the hold, so disposed before it: a hold in progress is ended, not left on.
     this.register(toDisposable(() => this.release()));
   }
 
   /** Writes `data` (its callback as xterm's: once parsed), held with the rest of the flood if there is one. */
   write(data: Uint8Array, callback?: () => void): void {
-    const now = this.clock.now();
+    const now = performance.now();
     if (now - this.windowStart >= PACE_MS) {
       this.windowStart = now;
       this.windowBytes = 0;
     }
     this.windowBytes += data.length;
-    if (this.cancelRelease === undefined && this.windowBytes >= FLOOD_BYTES && !this.isDisposed) {
+    if (this.hold.value === undefined && this.windowBytes >= FLOOD_BYTES && !this.isDisposed) {
       this.sink.write(BEGIN_SYNCHRONIZED);
-      this.cancelRelease = this.clock.setTimeout(() => this.release(), PACE_MS);
+      this.hold.value = disposableTimeout(PACE_MS, () => this.release());
     }
     this.sink.write(data, callback);
   }
 
   /** Whether output is being held for the next paced frame. */
   get holding(): boolean {
-    return this.cancelRelease !== undefined;
+    return this.hold.value !== undefined;
   }
 
   /** Ends the hold: xterm draws what it kept once it has parsed what came before. */
   private release(): void {
-    if (this.cancelRelease === undefined) return;
-    this.cancelRelease();
-    this.cancelRelease = undefined;
+    if (this.hold.value === undefined) return;
+    this.hold.clear();
     this.sink.write(END_SYNCHRONIZED);
   }
 }
