@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../scripts/lib/chromium.ts';
 import { gotoDemoSlide, openDeck, PANE } from '../test/helpers/deck-page.ts';
 import { fixed, mbPerSecond, median, medianRatio, pause, type BenchRow } from './stats.ts';
@@ -74,7 +74,21 @@ export function benchAsQemu(dir: string): string {
   return dir;
 }
 
-async function openPane(page: Page, origin: string): Promise<void> {
+/**
+ * A page at 1280x720 logged in as the presenter (`presenterCookie`, name=value), on the first qemu demo
+ * slide, its pane live at the bench shell's prompt: where the bench and bench/pane-profile.ts measure.
+ */
+export async function openPresenterPane(
+  browser: Browser,
+  origin: string,
+  presenterCookie: string,
+): Promise<{ readonly context: BrowserContext; readonly page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const equals = presenterCookie.indexOf('=');
+  await context.addCookies([
+    { name: presenterCookie.slice(0, equals), value: presenterCookie.slice(equals + 1), url: origin },
+  ]);
+  const page = await context.newPage();
   await openDeck(page, `${origin}/`);
   await gotoDemoSlide(page, SLIDE_TEXT);
   await page.waitForSelector(`${PANE}[data-state="live"]`);
@@ -82,6 +96,7 @@ async function openPane(page: Page, origin: string): Promise<void> {
     (pane) => (document.querySelector<HTMLElement>(`${pane} .xterm-rows`)?.innerText ?? '').includes('bench$'),
     PANE,
   );
+  return { context, page };
 }
 
 /** One `cat` into the pane, typed there; MB/s from Enter to the marker on screen. */
@@ -290,13 +305,7 @@ export async function browserStream(
 ): Promise<BrowserStream> {
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const equals = presenterCookie.indexOf('=');
-    await context.addCookies([
-      { name: presenterCookie.slice(0, equals), value: presenterCookie.slice(equals + 1), url: origin },
-    ]);
-    const page = await context.newPage();
-    await openPane(page, origin);
+    const { page } = await openPresenterPane(browser, origin, presenterCookie);
     const renderer = (await page.getAttribute(PANE, 'data-renderer')) ?? '?';
     const pane: number[] = [];
     const xtermAlone: number[] = [];

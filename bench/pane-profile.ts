@@ -10,8 +10,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../scripts/lib/chromium.ts';
-import { gotoDemoSlide, openDeck, PANE } from '../test/helpers/deck-page.ts';
-import { benchAsQemu, buildDeck } from './browser-case.ts';
+import { PANE } from '../test/helpers/deck-page.ts';
+import { benchAsQemu, buildDeck, openPresenterPane } from './browser-case.ts';
 import { compileServer, dataFile, spawnLabServer } from './server-process.ts';
 import { fixed, mbPerSecond } from './stats.ts';
 
@@ -94,16 +94,7 @@ async function main(): Promise<void> {
   const data = dataFile(scratch, MEGABYTES);
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const cookie = server.target.presenterCookie;
-    const equals = cookie.indexOf('=');
-    await context.addCookies([
-      { name: cookie.slice(0, equals), value: cookie.slice(equals + 1), url: server.target.origin },
-    ]);
-    const page = await context.newPage();
-    await openDeck(page, `${server.target.origin}/`);
-    await gotoDemoSlide(page, 'qemu-img create -f qcow2 /tmp/img.qcow2 6G');
-    await page.waitForSelector(`${PANE}[data-state="live"]`);
+    const { context, page } = await openPresenterPane(browser, server.target.origin, server.target.presenterCookie);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
