@@ -38,7 +38,13 @@ describe('a lab session', () => {
   it('types a lab command by id, and refuses ids the lab does not define', async () => {
     const client = await writer(freshRoom());
     client.send({ type: 'run', channel: 1, commandId: 'hello' });
-    await client.waitForOutput(1, 'run-42');
+    // The next run is accepted once the prompt's end-of-command mark follows the output, not merely the
+    // output: until then the server rightly answers « busy » (the CI failure).
+    await client.until(() => {
+      const text = client.text(1);
+      const output = text.indexOf('run-42\r\n');
+      return (output >= 0 && text.includes('\u001b]133;D;0\u0007', output)) || undefined;
+    }, 'the prompt after run-42');
     client.send({ type: 'run', channel: 1, commandId: 'two-lines' });
     await client.waitForOutput(1, 'second');
     client.send({ type: 'run', channel: 1, commandId: 'rm-rf' });
