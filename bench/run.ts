@@ -9,7 +9,8 @@
  *
  * --only runs some cases; --server measures the lab server of another checkout (its src/server) with
  * this checkout's harness and bench lab, so that two builds can be compared run against run (A/B).
- * `students` (a hands-on class: root, the lab cloud, 6-8 min) runs only when --only names it.
+ * `students` (a hands-on class: root, the lab cloud, 6-8 min) runs only when --only names it. `stream` and
+ * `sessions` also measure the naive peer (naive-server.ts: ws + node-pty, nothing else) after the server.
  * bench/README.md says what each case measures and what the figures showed.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { join, resolve } from 'node:path';
 import { readCommandLine } from '../scripts/lib/cli-args.ts';
 import { benchAsQemu, browserRows, browserStream, buildDeck } from './browser-case.ts';
 import { ceilingEcho, ceilingFanout, ceilingThroughput } from './ceiling.ts';
+import { startNaivePeer } from './naive-peer.ts';
+import { echoPercentiles, peerFanoutRows, peerStreamRows } from './naive-peer-rows.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import { studentCounts, studentsCase } from './students-case.ts';
 import { openThroughputShell, serverEcho, serverFanout, serverThroughput, serverViewers } from './server-cases.ts';
@@ -160,6 +163,8 @@ async function main(): Promise<void> {
   serverEntry = compileServer(SERVER_ROOT, join(scratch, 'server-js'));
   const server = await startServer(join(scratch, 'state'), dist);
   const proc = processOf(server.pid);
+  // The naive peer (ws + node-pty, nothing else) in the cases that compare cost per byte and per key.
+  const peer = SELECTED.has('stream') || SELECTED.has('sessions') ? await startNaivePeer() : undefined;
   const rows: Row[] = [];
   const memory: string[] = [];
   const mib = (bytes: number): string => fixed(bytes / MiB, 0);
@@ -183,6 +188,9 @@ async function main(): Promise<void> {
       step('one stream');
       // 1. One stream, interleaved rounds so that machine noise hits both sides alike.
       const shell = await openThroughputShell(server.target);
+      const peerShell = peer && (await openThroughputShell(peer.target));
+      const peerRates: number[] = [];
+      const peerCpuMs: number[] = [];
       const ceilings: number[] = [];
       const ours: number[] = [];
       const cpuMs: number[] = [];
@@ -198,6 +206,7 @@ async function main(): Promise<void> {
       const first = {
         ceiling: await ceilingThroughput(big.file, big.expected),
         server: await serverThroughput(shell, big.file, big.expected),
+        peer: peerShell && (await serverThroughput(peerShell, big.file, big.expected)),
       };
       const ceilingMachineMs: number[] = [];
       const serverMachineMs: number[] = [];
@@ -214,9 +223,14 @@ async function main(): Promise<void> {
         serverMachineMs.push(machineBusyMs() - serverMachine);
         cpuMs.push(proc.cpuMs() - cpuStart);
         clientCpuMs.push(ownMs(clientStart));
+        if (!peer || !peerShell) continue;
+        const peerStart = peer.process.cpuMs();
+        peerRates.push(await serverThroughput(peerShell, big.file, big.expected));
+        peerCpuMs.push(peer.process.cpuMs() - peerStart);
       }
       cpu.push(`one stream ${fixed(median(cpuMs), 0)}`);
       shell.close();
+      peerShell?.close();
       const ratio = medianRatio(ours, ceilings);
       rows.push({
         measure: 'one stream, 50 MB, MB/s (median)',
@@ -235,6 +249,8 @@ async function main(): Promise<void> {
         target: '<= 1.1 x',
         ok: perByte <= 1.1,
       });
+      if (peerRates.length > 0)
+        rows.push(...peerStreamRows({ rates: ceilings, cpuMs: ceilingCpuMs }, { rates: peerRates, cpuMs: peerCpuMs }));
       rows.push({
         measure: 'one stream, CPU ms of the reader: in-process / the page',
         ceiling: fixed(median(ceilingCpuMs), 0),
@@ -317,12 +333,10 @@ async function main(): Promise<void> {
         target: '',
         ok: null,
       });
-      const probe = (values: readonly number[]): string =>
-        `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)} / ${fixed(Math.max(...values), 2)}`;
       rows.push({
         measure: 'probe echo (a page of its own) p50 / p99 / max, ms',
-        ceiling: probe(fanCeiling.probe),
-        server: probe(fanServer.probe),
+        ceiling: echoPercentiles(fanCeiling.probe),
+        server: echoPercentiles(fanServer.probe),
         ratio: '',
         target: 'max <= 10 ms',
         ok: Math.max(...fanServer.probe) <= 10,
@@ -337,6 +351,11 @@ async function main(): Promise<void> {
         target: 'p50 <= 1 x',
         ok: p50 <= 1,
       });
+      if (peer) {
+        const fanPeer = await serverFanout(peer.target, small.file, small.expected, SESSIONS, peer.process);
+        rows.push(...peerFanoutRows(fanCeiling, fanPeer, SESSIONS));
+        cpu.push(`naive peer ${SESSIONS} sessions ${fixed(fanPeer.cpuMs, 0)}`);
+      }
       const perSession = (bytes: number): string => fixed(bytes / SESSIONS / MiB, 2);
       const serverPart = fanServer.rssIdleSessions - fanServer.rssBefore;
       rows.push({
@@ -461,6 +480,7 @@ async function main(): Promise<void> {
       });
     rows.push({ measure: 'server RSS MiB', ceiling: '', server: memory.join(' / '), ratio: '', target: '', ok: null });
   } finally {
+    await peer?.stop();
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
