@@ -4,7 +4,7 @@
  * ceiling. No target: they say how far a Node server can go here, not what ours must do.
  */
 import type { FanoutResult } from './ceiling.ts';
-import { fixed, median, medianRatio, percentile, type BenchRow } from './stats.ts';
+import { echoPercentiles, fixed, medianRow, percentile, type BenchRow } from './stats.ts';
 
 /** One stream: the peer's MB/s and CPU ms per 50 MB, each against the in-process reader's. */
 export function peerStreamRows(
@@ -12,27 +12,14 @@ export function peerStreamRows(
   peer: { readonly rates: readonly number[]; readonly cpuMs: readonly number[] },
 ): BenchRow[] {
   return [
-    {
-      measure: 'one stream, MB/s: naive ws + node-pty peer',
-      ceiling: fixed(median(ceiling.rates)),
-      server: fixed(median(peer.rates)),
-      ratio: fixed(medianRatio(peer.rates, ceiling.rates), 2),
-      target: '',
-      ok: null,
-    },
-    {
+    medianRow({ measure: 'one stream, MB/s: naive ws + node-pty peer', baseline: ceiling.rates, values: peer.rates }),
+    medianRow({
       measure: 'one stream, CPU ms per 50 MB: reader / naive peer',
-      ceiling: fixed(median(ceiling.cpuMs), 0),
-      server: fixed(median(peer.cpuMs), 0),
-      ratio: fixed(medianRatio(peer.cpuMs, ceiling.cpuMs), 2),
-      target: '',
-      ok: null,
-    },
+      baseline: ceiling.cpuMs,
+      values: peer.cpuMs,
+      digits: 0,
+    }),
   ];
-}
-
-export function echoPercentiles(values: readonly number[]): string {
-  return `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)} / ${fixed(Math.max(...values), 2)}`;
 }
 
 /** Many sessions flooding: the peer's aggregate rate and its probe's echo, against the ceiling's. */

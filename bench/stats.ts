@@ -71,3 +71,30 @@ export interface BenchRow {
   readonly target: string;
   readonly ok: boolean | null;
 }
+
+/**
+ * A row that compares the medians of `values` and of their `baseline` (the ceiling, a reference page),
+ * their ratio (values / baseline) checked against `target` when there is one.
+ */
+export function medianRow(row: {
+  readonly measure: string;
+  readonly baseline: readonly number[];
+  readonly values: readonly number[];
+  readonly digits?: number;
+  readonly target?: { readonly label: string; readonly met: (ratio: number) => boolean };
+}): BenchRow {
+  const ratio = medianRatio(row.values, row.baseline);
+  return {
+    measure: row.measure,
+    ceiling: fixed(median(row.baseline), row.digits),
+    server: fixed(median(row.values), row.digits),
+    ratio: fixed(ratio, 2),
+    target: row.target?.label ?? '',
+    ok: row.target ? row.target.met(ratio) : null,
+  };
+}
+
+/** Echo times as the table prints them: « p50 / p99 / max », ms. */
+export function echoPercentiles(values: readonly number[]): string {
+  return `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)} / ${fixed(Math.max(...values), 2)}`;
+}
