@@ -10,7 +10,6 @@ import { processOf, type ServerProcess } from './server-process.ts';
 
 export interface NaivePeer {
   readonly target: Target;
-  readonly pid: number;
   readonly process: ServerProcess;
   stop(): Promise<void>;
 }
@@ -26,11 +25,9 @@ export async function startNaivePeer(): Promise<NaivePeer> {
     lines.once('line', (line) => resolve(Number(/^port (\d+)$/.exec(line)?.[1] ?? Number.NaN)));
   });
   if (!Number.isInteger(port)) throw new Error('bench: the naive peer did not say its port');
-  const pid = child.pid ?? -1;
   return {
     target: { port, origin: `http://127.0.0.1:${port}`, presenterCookie: '', audienceCookie: '' },
-    pid,
-    process: processOf(pid),
+    process: processOf(child.pid ?? -1),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -58,4 +58,3 @@ http.listen(0, '127.0.0.1', () => {
   if (address === null || typeof address === 'string') throw new Error('naive peer: no TCP address');
   process.stdout.write(`port ${address.port}\n`);
 });
-process.on('SIGTERM', () => process.exit(0));
