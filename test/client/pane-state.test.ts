@@ -10,6 +10,7 @@ import {
   isReadOnly,
   isWriter,
   noticeText,
+  readiness,
   reduce,
   RESTARTING_TEXT,
   UNAUTHORIZED_TEXT,
@@ -310,5 +311,22 @@ describe('the pane model', () => {
     });
     expect(badge(failed)).toBe('replay');
     expect(reduce(failed, { type: 'go-live' }).replayReason).toBeUndefined();
+  });
+
+  it('lets « Vérifier » run only in a session attached as its writer: the badge is live before that', () => {
+    const live = run(initialModel('write'), [connection('live')]);
+    expect({ badge: badge(live), readiness: readiness(live) }).toEqual({ badge: 'live', readiness: 'preparing' });
+    const writer = reduce(live, attached('writer'));
+    expect(readiness(writer)).toBe('ready');
+    expect(readiness(reduce(writer, server({ type: 'detached', channel: 0, reason: 'slow' })))).toBe('preparing');
+    expect(readiness(reduce(writer, connection('reconnecting')))).toBe('preparing');
+    expect(readiness(reduce(writer, { type: 'replay' }))).toBe('none');
+    expect(readiness(reduce(live, attached('viewer')))).toBe('read-only');
+    expect(readiness(run(initialModel('view'), [connection('live'), attached('writer')]))).toBe('read-only');
+    // Over every reachable state: ready exactly when this page writes to an attached, live session.
+    for (const model of STATES)
+      expect(readiness(model) === 'ready', key(model)).toBe(
+        model.attached && isWriter(model) && model.mode === 'write' && !model.replaying,
+      );
   });
 });

@@ -46,17 +46,41 @@ describe('« Vérifier », transition by transition', () => {
   });
 
   it('needs a live lab: without one the button waits and says why; a drop mid-check is said', () => {
-    const noLab = reduceVerify(initialVerify, { type: 'live', live: false });
-    expect(noLab).toEqual({ phase: 'no-lab' });
+    const noLab = reduceVerify(initialVerify, { type: 'lab', lab: 'none' });
+    expect(noLab).toEqual({ phase: 'no-lab', why: 'none' });
     expect(buttonOf(noLab).enabled).toBe(false);
     expect(linesOf(noLab)[0]?.text).toMatch(/lab en direct/);
     expect(reduceVerify(noLab, { type: 'press' })).toBe(noLab);
-    expect(reduceVerify(noLab, { type: 'live', live: true })).toEqual({ phase: 'idle' });
-    expect(reduceVerify({ phase: 'running' }, { type: 'live', live: false })).toMatchObject({
+    expect(reduceVerify(noLab, { type: 'lab', lab: 'none' })).toBe(noLab);
+    expect(reduceVerify(noLab, { type: 'lab', lab: 'ready' })).toEqual({ phase: 'idle' });
+    expect(reduceVerify({ phase: 'running' }, { type: 'lab', lab: 'preparing' })).toMatchObject({
       phase: 'failed',
       message: expect.stringMatching(/interrompue/),
     });
     const done: VerifyState = { phase: 'done', results: [pass] };
-    expect(reduceVerify(done, { type: 'live', live: false })).toBe(done);
+    expect(reduceVerify(done, { type: 'lab', lab: 'none' })).toBe(done);
+    expect(reduceVerify(done, { type: 'lab', lab: 'ready' })).toBe(done);
+  });
+
+  it('waits for the lab to be attached before it can be pressed, and says so', () => {
+    const preparing = reduceVerify(initialVerify, { type: 'lab', lab: 'preparing' });
+    expect(preparing).toEqual({ phase: 'no-lab', why: 'preparing' });
+    expect(buttonOf(preparing)).toEqual({ label: 'Vérifier', enabled: false });
+    expect(linesOf(preparing)).toEqual([{ mark: '…', text: expect.stringMatching(/Le lab se prépare/) }]);
+    expect(reduceVerify(preparing, { type: 'press' })).toBe(preparing);
+    const ready = reduceVerify(preparing, { type: 'lab', lab: 'ready' });
+    expect(ready).toEqual({ phase: 'idle' });
+    expect(buttonOf(ready)).toEqual({ label: 'Vérifier', enabled: true });
+    // A failed check stays said until the lab goes; then the control says why it waits.
+    const failed = reduceVerify(reduceVerify(ready, { type: 'press' }), { type: 'refused', message: 'Occupé.' });
+    expect(reduceVerify(failed, { type: 'lab', lab: 'ready' })).toBe(failed);
+    expect(reduceVerify(failed, { type: 'lab', lab: 'preparing' })).toEqual(preparing);
+  });
+
+  it('says a terminal watched read-only cannot be checked from this page', () => {
+    const watched = reduceVerify(initialVerify, { type: 'lab', lab: 'read-only' });
+    expect(buttonOf(watched).enabled).toBe(false);
+    expect(linesOf(watched)[0]?.text).toMatch(/lecture seule/);
+    expect(reduceVerify(watched, { type: 'lab', lab: 'preparing' })).toEqual({ phase: 'no-lab', why: 'preparing' });
   });
 });

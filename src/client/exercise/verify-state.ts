@@ -3,26 +3,29 @@
  * derived from it only, and each transition is unit-tested (test/client/verify-state.test.ts).
  */
 import type { CheckResult } from '../../protocol/messages.ts';
+import type { LabReadiness } from '../pane/pane-state.ts';
 
 /**
  * - idle: never pressed on this slide (or pressed again after a result: the result stays until the new one);
  * - running: sent, waiting for `verified`;
  * - done: the results, check by check;
  * - failed: the server refused (its French message), or the connection dropped meanwhile;
- * - no-lab: no live lab behind the pane (the static deck, a replay): checks need one.
+ * - no-lab: no lab to check in behind the pane, and why: a replay (the static deck), a lab still being
+ *   attached, or a terminal this page only watches. The button waits; it is pressed only when it can run.
  */
 export type VerifyState =
   | { readonly phase: 'idle' }
   | { readonly phase: 'running'; readonly previous?: readonly CheckResult[] }
   | { readonly phase: 'done'; readonly results: readonly CheckResult[] }
   | { readonly phase: 'failed'; readonly message: string; readonly hint?: string }
-  | { readonly phase: 'no-lab' };
+  | { readonly phase: 'no-lab'; readonly why: Exclude<LabReadiness, 'ready'> };
 
 export type VerifyEvent =
   | { readonly type: 'press' }
   | { readonly type: 'verified'; readonly results: readonly CheckResult[] }
   | { readonly type: 'refused'; readonly message: string; readonly hint?: string }
-  | { readonly type: 'live'; readonly live: boolean };
+  /** What the pane says of its lab (pane-state.ts readiness), at first and at each change. */
+  | { readonly type: 'lab'; readonly lab: LabReadiness };
 
 export const initialVerify: VerifyState = { phase: 'idle' };
 
@@ -37,18 +40,17 @@ export function reduceVerify(state: VerifyState, event: VerifyEvent): VerifyStat
       return state.phase === 'running'
         ? { phase: 'failed', message: event.message, ...(event.hint === undefined ? {} : { hint: event.hint }) }
         : state;
-    case 'live':
-      if (!event.live)
-        return state.phase === 'running'
-          ? {
-              phase: 'failed',
-              message: 'La connexion au lab s’est interrompue pendant la vérification.',
-              hint: 'Vérifiez de nouveau quand le terminal est revenu.',
-            }
-          : state.phase === 'done'
-            ? state
-            : { phase: 'no-lab' };
-      return state.phase === 'no-lab' ? { phase: 'idle' } : state;
+    case 'lab':
+      if (event.lab === 'ready') return state.phase === 'no-lab' ? { phase: 'idle' } : state;
+      if (state.phase === 'running')
+        return {
+          phase: 'failed',
+          message: 'La connexion au lab s’est interrompue pendant la vérification.',
+          hint: 'Vérifiez de nouveau quand le terminal est revenu.',
+        };
+      // Results stay on screen: the button is pressed again once the lab is back.
+      if (state.phase === 'done') return state;
+      return state.phase === 'no-lab' && state.why === event.lab ? state : { phase: 'no-lab', why: event.lab };
   }
 }
 
@@ -64,18 +66,23 @@ export function buttonOf(state: VerifyState): { readonly label: string; readonly
   return { label: state.phase === 'idle' ? 'Vérifier' : 'Vérifier de nouveau', enabled: true };
 }
 
+const NO_LAB_LINE = {
+  none: {
+    mark: '!',
+    text: 'Les vérifications ont besoin d’un lab en direct : ouvrez le diaporama depuis le serveur du cours (le vôtre ou celui de l’école).',
+  },
+  preparing: { mark: '…', text: 'Le lab se prépare : « Vérifier » sera possible dès que son terminal sera prêt.' },
+  'read-only': {
+    mark: '!',
+    text: 'Ce terminal est en lecture seule ici : les vérifications se font dans un lab où vous avez la main.',
+  },
+} as const;
+
 /** One line per check, as the pane's space shows them. */
 export function linesOf(
   state: VerifyState,
 ): readonly { readonly mark: '✓' | '✗' | '…' | '!'; readonly text: string }[] {
-  if (state.phase === 'no-lab') {
-    return [
-      {
-        mark: '!',
-        text: 'Les vérifications ont besoin d’un lab en direct : ouvrez le diaporama depuis le serveur du cours (le vôtre ou celui de l’école).',
-      },
-    ];
-  }
+  if (state.phase === 'no-lab') return [NO_LAB_LINE[state.why]];
   if (state.phase === 'failed')
     return [{ mark: '!', text: state.hint === undefined ? state.message : `${state.message} ${state.hint}` }];
   const results = state.phase === 'done' ? state.results : state.phase === 'running' ? (state.previous ?? []) : [];

@@ -22,8 +22,10 @@ import {
   initialModel,
   isReadOnly,
   isWriter,
+  readiness,
   reduce,
   replaysInstead,
+  type LabReadiness,
   type PaneEvent,
   type PaneModel,
 } from './pane-state.ts';
@@ -55,6 +57,8 @@ export class LabChannel extends Disposable {
         ),
       ) => void)
     | undefined;
+  /** Told when « Vérifier » becomes possible here or stops being (readiness in pane-state.ts). */
+  onReadiness: ((readiness: LabReadiness) => void) | undefined;
   /** The exercise whose checks were asked for last, until its answer (or an error) came. */
   private verifying: string | undefined;
   private model: PaneModel;
@@ -102,6 +106,10 @@ export class LabChannel extends Disposable {
 
   get replaying(): boolean {
     return this.model.replaying;
+  }
+
+  get readiness(): LabReadiness {
+    return readiness(this.model);
   }
 
   /** The pane is on a demo slide whose recording is `recording`: replayed there while there is no server. */
@@ -188,7 +196,7 @@ export class LabChannel extends Disposable {
 
   /** « Vérifier »: the server runs exercise `exercise`'s checks in this pane's session (writer only). */
   verify(exercise: string): boolean {
-    if (this.replay || this.channel === undefined || !this.isWriter || !this.model.attached) return false;
+    if (this.replay || this.channel === undefined || readiness(this.model) !== 'ready') return false;
     this.verifying = exercise;
     return this.connection.send({ type: 'verify', channel: this.channel, exercise });
   }
@@ -320,5 +328,6 @@ export class LabChannel extends Disposable {
     this.notice.render(after.notice);
     if (canRun(after) !== canRun(before) || after.role !== before.role || after.connection !== before.connection)
       this.onRoleChange?.();
+    if (readiness(after) !== readiness(before)) this.onReadiness?.(readiness(after));
   }
 }

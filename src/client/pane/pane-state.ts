@@ -240,6 +240,19 @@ export function canRun(model: PaneModel): boolean {
   return model.replaying || (model.mode === 'write' && isWriter(model));
 }
 
+/**
+ * Whether « Vérifier » can run its checks in this pane's session: only once attached as its writer (the
+ * checks run in that session's sandbox), never in a replay. The exercise's control is disabled and says
+ * why otherwise; the pane's badge says « en direct » as soon as the socket is, before the attach answers.
+ */
+export type LabReadiness = 'ready' | 'preparing' | 'read-only' | 'none';
+
+export function readiness(model: PaneModel): LabReadiness {
+  if (model.replaying) return 'none';
+  if (model.mode === 'view' || model.role === 'viewer') return 'read-only';
+  return isWriter(model) && model.attached ? 'ready' : 'preparing';
+}
+
 export function isReadOnly(model: PaneModel): boolean {
   return model.replaying || model.role !== 'writer';
 }
