@@ -27,6 +27,11 @@ export function fixed(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–';
 }
 
+/** Bytes as whole MiB, as the table prints memory. */
+export function mib(bytes: number): string {
+  return fixed(bytes / MiB, 0);
+}
+
 export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `check` is true, polling every few milliseconds. */
@@ -62,7 +67,7 @@ export async function sampleEcho(roundTrip: () => Promise<number>, samples: numb
   return { fresh, steady };
 }
 
-/** One row of the bench's table (run.ts prints them, and writes them to test-results/bench.json). */
+/** One row of the bench's table (table.ts prints them, run.ts writes them to test-results/bench.json). */
 export interface BenchRow {
   readonly measure: string;
   readonly ceiling: string;
