@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../scripts/lib/chromium.ts';
 import { PANE } from '../test/helpers/deck-page.ts';
-import { benchAsQemu, buildDeck, openPresenterPane } from './browser-case.ts';
+import { benchAsQemu, buildDeck, openPresenterPane } from './browser-deck.ts';
 import { compileServer, dataFile, spawnLabServer } from './server-process.ts';
 import { fixed, mbPerSecond } from './stats.ts';
 

@@ -19,7 +19,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCommandLine } from '../scripts/lib/cli-args.ts';
-import { benchAsQemu, browserRows, browserStream, buildDeck } from './browser-case.ts';
+import { browserRows, browserStream } from './browser-case.ts';
+import { benchAsQemu, buildDeck } from './browser-deck.ts';
 import { serverClassroom, summary } from './classroom-case.ts';
 import { echoCase } from './echo-case.ts';
 import { fanoutCase } from './fanout-case.ts';
