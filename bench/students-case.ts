@@ -8,10 +8,9 @@
  */
 import { loadavg } from 'node:os';
 import { classProcesses, machineTicks, processStats, startHandsOnServer, studentUids } from './hands-on-server.ts';
-import { startProbe } from './probe-process.ts';
 import { median, pause, type BenchRow } from './stats.ts';
 import { joinClass, StudentPage } from './student-page.ts';
-import { startQuietProbe } from './student-probe-process.ts';
+import { startProbe, startQuietProbe } from './probe-process.ts';
 import { grow, Rhythm, type Member } from './student-work.ts';
 import { studentsRows, windowLine, type Window } from './students-rows.ts';
 

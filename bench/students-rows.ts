@@ -55,28 +55,22 @@ export function studentsRows(run: {
   const commands = (w: Window): CommandRecord[] => records.filter((r) => r.phase === w.n);
   const held = (w: Window): boolean =>
     percentile(w.presenter, 99) < PRESENTER_P99_MS && percentile(w.quiet, 99) < QUIET_P99_MS;
+  const echoRow = (who: string, times: (w: Window) => readonly number[], p99Ms: number): BenchRow => ({
+    measure: `students N: ${who} echo p50 / p99, ms`,
+    ceiling: '',
+    server: each((w) => `${fixed(percentile(times(w), 50), 2)} / ${fixed(percentile(times(w), 99), 1)}`),
+    ratio: '',
+    target: `p99 < ${p99Ms} ms`,
+    ok: null,
+  });
   let holds: number | undefined;
   for (const w of windows) {
     if (!held(w)) break;
     holds = w.n;
   }
   const result: BenchRow[] = [
-    {
-      measure: 'students N: presenter echo p50 / p99, ms',
-      ceiling: '',
-      server: each((w) => `${fixed(percentile(w.presenter, 50), 2)} / ${fixed(percentile(w.presenter, 99), 1)}`),
-      ratio: '',
-      target: `p99 < ${PRESENTER_P99_MS} ms`,
-      ok: null,
-    },
-    {
-      measure: 'students N: quiet student echo p50 / p99, ms',
-      ceiling: '',
-      server: each((w) => `${fixed(percentile(w.quiet, 50), 2)} / ${fixed(percentile(w.quiet, 99), 1)}`),
-      ratio: '',
-      target: `p99 < ${QUIET_P99_MS} ms`,
-      ok: null,
-    },
+    echoRow('presenter', (w) => w.presenter, PRESENTER_P99_MS),
+    echoRow('quiet student', (w) => w.quiet, QUIET_P99_MS),
     {
       measure: 'students N: command Enter->prompt p50 / p95, s (count, failed)',
       ceiling: '',
