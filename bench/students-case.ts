@@ -45,8 +45,13 @@ async function resetBomber(bomber: StudentPage, rhythm: Rhythm): Promise<void> {
   }
 }
 
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
-  Promise.race([promise, pause(ms).then(() => undefined)]);
+/** `promise`'s value, or undefined once `ms` have passed without it. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  // Cleared once settled: a pending timer kept the bench alive for up to WIND_DOWN_MS after its table.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Runs the case; returns its rows for run.ts's table (one row per measure, the class sizes side by side). */
 export async function studentsCase(scratch: string, dist: string, counts: readonly number[]): Promise<BenchRow[]> {
