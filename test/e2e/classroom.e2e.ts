@@ -92,4 +92,24 @@ describe('a classroom', () => {
     expect(await shown(audience)).toBe(moved);
     expect(problems.list).toEqual([]);
   });
+
+  it('offers « Vérifier » on an exercise to the presenter, whose lab it is, and not to the audience, who watch it', async () => {
+    const index = await demoSlideIndex(presenter, 'un disque adossé');
+    await presenter.evaluate((n) => (location.hash = `#${n + 1}`), index);
+    await audience.waitForFunction((n) => location.hash === `#${n + 1}`, index);
+    const control = '.remark-visible .verify-control';
+    // The presenter's button waits for the attach, then can be pressed.
+    await presenter.waitForSelector(`${control} .verify-button:enabled`);
+    expect(await presenter.locator(`${control} .verify-button`).innerText()).toBe('Vérifier');
+    await audience.waitForSelector(`${PANE}[data-state="viewer"]`);
+    await audience.waitForSelector(`${control}[data-phase="no-lab"]`);
+    expect(await audience.locator(`${control} .verify-button`).isDisabled()).toBe(true);
+    expect(await audience.locator(`${control} .verify-results`).innerText()).toMatch(/lecture seule/);
+    // Pressed anyway (a click on a disabled button), it sends nothing and changes nothing.
+    await audience.locator(`${control} .verify-button`).click({ force: true });
+    expect(await audience.getAttribute(control, 'data-phase')).toBe('no-lab');
+    await screenshot(audience, 'classroom-audience-exercise');
+    await screenshot(presenter, 'classroom-presenter-exercise');
+    expect(problems.list).toEqual([]);
+  });
 });
